@@ -1,0 +1,191 @@
+"""Condition trees: parsing from rule files, three-valued reading, facts they read.
+
+A condition is a small tree of :class:`In` (the fact has one of these
+values), :class:`Known` (the fact has a value), :class:`Not`, :class:`All`
+and :class:`Any`. The inference engine does the matching at run time (see
+``compiler``); the functions here only *analyse* a condition against what is
+known so far, which is what "which questions remain" needs. They use Kleene's
+three-valued logic: a test on an unknown fact is ``None`` (undecided) unless
+the fact is known never to get a value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import NO, YES
+from .suggest import closest
+
+RESERVED = {"all", "any", "not"}
+
+
+@dataclass(frozen=True)
+class In:
+    fact: str
+    values: frozenset
+
+
+@dataclass(frozen=True)
+class Known:
+    fact: str
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Any:
+    items: tuple
+
+
+def truth(node, facts: dict, settled: frozenset = frozenset()):
+    """True, False, or None (undecided) for ``node`` given the known ``facts``.
+
+    ``settled`` names unknown facts that can never get a value (no rule can
+    still derive them): tests on them are decided, not undecided.
+    """
+    if isinstance(node, In):
+        if node.fact in facts:
+            return facts[node.fact] in node.values
+        return False if node.fact in settled else None
+    if isinstance(node, Known):
+        if node.fact in facts:
+            return True
+        return False if node.fact in settled else None
+    if isinstance(node, Not):
+        inner = truth(node.item, facts, settled)
+        return None if inner is None else not inner
+    if isinstance(node, All):
+        result = True
+        for item in node.items:
+            value = truth(item, facts, settled)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+    result = False
+    for item in node.items:  # Any
+        value = truth(item, facts, settled)
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def undecided_facts(node, facts: dict, settled: frozenset = frozenset()) -> list:
+    """Unknown facts whose value could still decide ``node``, in the order they are read."""
+    out: list = []
+    _undecided(node, facts, settled, out)
+    return out
+
+
+def _undecided(node, facts, settled, out):
+    if truth(node, facts, settled) is not None:
+        return
+    if isinstance(node, (In, Known)):
+        if node.fact not in out:
+            out.append(node.fact)
+    elif isinstance(node, Not):
+        _undecided(node.item, facts, settled, out)
+    else:
+        for item in node.items:
+            _undecided(item, facts, settled, out)
+
+
+def facts_read(node) -> list:
+    """Every fact a condition mentions, in the order it mentions them."""
+    out: list = []
+    _read(node, out)
+    return out
+
+
+def _read(node, out):
+    if isinstance(node, (In, Known)):
+        if node.fact not in out:
+            out.append(node.fact)
+    elif isinstance(node, Not):
+        _read(node.item, out)
+    else:
+        for item in node.items:
+            _read(item, out)
+
+
+def leaves(node):
+    """Yield every test (In or Known) of a condition."""
+    if isinstance(node, (In, Known)):
+        yield node
+    elif isinstance(node, Not):
+        yield from leaves(node.item)
+    else:
+        for item in node.items:
+            yield from leaves(item)
+
+
+def rule_value(fact, raw):
+    """The value id a rule file means by ``raw`` for ``fact`` (YAML's yes/no arrive as booleans)."""
+    if fact.type == "yesno" and isinstance(raw, bool):
+        return YES if raw else NO
+    return raw
+
+
+class ConditionParser:
+    """Builds condition trees from rule-file data, reporting every bad reference.
+
+    ``report(path, message)`` is called for each problem; parsing goes on so
+    that one run lists all of them.
+    """
+
+    def __init__(self, facts: dict, report):
+        self.facts = facts
+        self.report = report
+
+    def parse(self, data, path):
+        items = []
+        for key, value in data.items():
+            sub = path + (key,)
+            if key == "all":
+                items.append(All(tuple(self.parse(d, sub + (i,)) for i, d in enumerate(value))))
+            elif key == "any":
+                items.append(Any(tuple(self.parse(d, sub + (i,)) for i, d in enumerate(value))))
+            elif key == "not":
+                items.append(Not(self.parse(value, sub)))
+            else:
+                items.append(self.test(key, value, sub))
+        return items[0] if len(items) == 1 else All(tuple(items))
+
+    def test(self, name, spec, path):
+        fact = self.facts.get(name)
+        if fact is None:
+            self.report(path, f"unknown fact {name!r}{closest(name, self.facts)}", at_key=True)
+            return Known(name)
+        if isinstance(spec, dict):
+            (op, arg), = spec.items()
+            if op == "known":
+                return Known(name) if arg else Not(Known(name))
+            values = self.values(fact, arg, path + (op,))
+            return Not(In(name, values)) if op == "not" else In(name, values)
+        return In(name, self.values(fact, spec, path))
+
+    def values(self, fact, spec, path) -> frozenset:
+        """The value ids of ``spec`` (one value or a list), each checked against the fact."""
+        pairs = [(path + (i,), raw) for i, raw in enumerate(spec)] if isinstance(spec, list) else [(path, spec)]
+        out = set()
+        for where, raw in pairs:
+            value = rule_value(fact, raw)
+            if not isinstance(value, str) or fact.value(value) is None:
+                self.report(
+                    where,
+                    f"{raw!r} is not a value of {fact.id!r}{closest(str(value), fact.value_ids())}; "
+                    f"allowed: {', '.join(fact.value_ids())}",
+                )
+                continue
+            out.add(value)
+        return frozenset(out)

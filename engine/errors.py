@@ -1,0 +1,73 @@
+"""Error objects that carry where the problem is.
+
+Every problem a user can cause (a rule file, a case file, a command-line
+argument) ends up as a :class:`Problem`: the file, the line and column when
+the text is known, the path inside the document, and a sentence saying what
+was expected. The CLI prints them one per line and exits with code 2; tests
+assert on their fields rather than on printed text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    file: str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    path: tuple = ()  # keys and indexes inside the document
+    severity: str = "error"  # "error" or "warning"
+
+    def where(self) -> str:
+        """``file:line:col`` when known, else ``file`` (with the document path)."""
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        if self.path:
+            place += f" ({format_path(self.path)})"
+        return place
+
+    def __str__(self) -> str:
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.where()}: {label}{self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": format_path(self.path) if self.path else "",
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def format_path(path) -> str:
+    """Render a document path the way jq and JSON Pointer users read it: ``rules[3].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class InputError(Exception):
+    """Raised when an input cannot be used; holds every problem found, not just the first."""
+
+    problems: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class EngineFailure(Exception):
+    """The inference engine itself failed on a case (not the user's input)."""

@@ -1,0 +1,274 @@
+"""Load a rulebase folder: read, validate against the schema, resolve references.
+
+A rulebase is a folder of YAML (or JSON) rule files. Each file is checked
+against ``schemas/rulefile.schema.json``; then the files are joined and the
+references between them checked: conditions name declared facts and
+values, conclusions name derived facts and outcomes, every citation names a
+declared section, derived facts do not depend on themselves. Every problem
+found is reported (file, line, column, message), not just the first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schemas, vocabulary
+from .conditions import RESERVED, ConditionParser, facts_read
+from .errors import InputError, Problem
+from .model import OUTCOME, Fact, Outcome, Rule, Rulebase, Text, Value
+from .reader import Document, read_document
+from .suggest import closest
+
+MAX_FILES = 200
+MAX_FILE_BYTES = 16 << 20
+# durable-rules hangs building a network node with 512 or more siblings
+# (shared/notes/durable-rules.md); every rule hangs off one root node.
+MAX_RULES = 500
+RESERVED_FACTS = RESERVED | {OUTCOME, "sid", "id"}
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Loaded:
+    """A rulebase and the warnings found while loading it."""
+
+    rulebase: Rulebase
+    warnings: list = field(default_factory=list)
+    documents: dict = field(default_factory=dict)  # file name -> Document
+
+
+def rule_files(folder: Path) -> list:
+    """The rule files of a folder, sorted by name (their order is the rulebase's order)."""
+    if not folder.exists():
+        raise InputError([Problem(str(folder), "no such folder (expected a rulebase folder of YAML rule files)")])
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "not a folder (expected a rulebase folder of YAML rule files)")])
+    root = folder.resolve()
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(str(path), "links outside the rulebase folder: rule files must live in the folder"))
+            continue
+        files.append(path)
+    if len(files) > MAX_FILES:
+        problems.append(Problem(str(folder), f"{len(files)} rule files; at most {MAX_FILES} are read"))
+    if not files and not problems:
+        problems.append(Problem(str(folder), "holds no rule files (*.yaml, *.yml or *.json)"))
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def load(folder) -> Loaded:
+    """Read, validate and join the rule files of ``folder``; raise InputError listing every problem."""
+    folder = Path(folder)
+    docs, problems = {}, []
+    for path in rule_files(folder):
+        try:
+            doc = read_document(path, max_bytes=MAX_FILE_BYTES)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if doc.data is None:
+            problems.append(Problem(doc.name, "the file is empty: expected a mapping with rulebase, facts, rules or outcomes"))
+            continue
+        found = schemas.validate(doc, "rules")
+        problems.extend(found)
+        if not found:
+            docs[doc.name] = doc
+    if problems:
+        raise InputError(problems)
+    return _Joiner(folder, docs).join()
+
+
+class _Joiner:
+    """Joins validated documents into one Rulebase, collecting every reference problem."""
+
+    def __init__(self, folder: Path, docs: dict):
+        self.folder = folder
+        self.docs = docs
+        self.problems: list = []
+        self.warnings: list = []
+        self.seen: dict = {}  # (kind, id) -> (doc, path)
+
+    def report(self, doc, path, message, *, at_key=False, severity="error"):
+        problem = doc.problem(path, message, at_key=at_key, severity=severity)
+        (self.problems if severity == "error" else self.warnings).append(problem)
+
+    def unique(self, kind, ident, doc, path) -> bool:
+        if (kind, ident) in self.seen:
+            first_doc, first_path = self.seen[(kind, ident)]
+            line, _ = first_doc.position(first_path)
+            self.report(doc, path, f"duplicate {kind} id {ident!r}: first declared in {first_doc.name}:{line}")
+            return False
+        self.seen[(kind, ident)] = (doc, path)
+        return True
+
+    def entries(self, key):
+        for doc in self.docs.values():
+            for i, data in enumerate(doc.data.get(key, [])):
+                yield doc, (key, i), data
+
+    def join(self) -> Loaded:
+        meta = self.metadata()
+        if meta is None:
+            raise InputError(self.problems)
+        sections = {k: _text(v) for k, v in meta["data"]["sections"].items()}
+        sides = {k: _text(v) for k, v in meta["data"]["sides"].items()}
+        self.sections = sections
+        facts = self.facts()
+        outcomes = self.outcomes(sides, facts)
+        rules = self.rules(facts, outcomes)
+        if len(rules) > MAX_RULES:
+            self.problems.append(Problem(str(self.folder), f"{len(rules)} rules; the inference engine takes at most {MAX_RULES} in one rulebase"))
+        self.derivations(facts, rules)
+        if self.problems:
+            raise InputError(sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
+        data = meta["data"]
+        rulebase = Rulebase(
+            id=data["id"], title=_text(data["title"]), source=data["source"], sections=sections, sides=sides,
+            facts=facts, rules=rules, outcomes=outcomes, folder=str(self.folder),
+            fallback_section=data.get("fallback_section"), files=tuple(self.docs),
+        )
+        return Loaded(rulebase, self.warnings, self.docs)
+
+    def metadata(self):
+        found = [(doc, doc.data["rulebase"]) for doc in self.docs.values() if "rulebase" in doc.data]
+        if not found:
+            self.problems.append(Problem(str(self.folder), "no file declares the rulebase (a top-level 'rulebase:' with id, title, source, sections, sides)"))
+            return None
+        for doc, _ in found[1:]:
+            first = found[0][0]
+            self.report(doc, ("rulebase",), f"a second 'rulebase:' declaration (the first is in {first.name}): only one file may have it", at_key=True)
+        doc, data = found[0]
+        if data.get("fallback_section") and data["fallback_section"] not in data["sections"]:
+            self.report(doc, ("rulebase", "fallback_section"), f"{data['fallback_section']!r} is not one of the declared sections")
+        return {"doc": doc, "data": data}
+
+    def cites(self, doc, path, cites):
+        for i, section in enumerate(cites):
+            if section not in self.sections:
+                self.report(doc, path + (i,), f"cites {section!r}, which is not a section of the article "
+                            f"(declared: {', '.join(self.sections)})")
+        return tuple(cites)
+
+    def facts(self) -> dict:
+        facts = {}
+        for doc, path, data in self.entries("facts"):
+            ident = data["id"]
+            if ident in RESERVED_FACTS:
+                self.report(doc, path + ("id",), f"{ident!r} is a reserved word and cannot name a fact")
+                continue
+            if not self.unique("fact", ident, doc, path + ("id",)):
+                continue
+            if data["type"] == "yesno":
+                values = vocabulary.YESNO_VALUES
+            else:
+                values = tuple(Value(v["id"], _text(v["label"]), tuple(v.get("synonyms", ()))) for v in data["values"])
+                seen = set()
+                for i, value in enumerate(values):
+                    if value.id in seen:
+                        self.report(doc, path + ("values", i, "id"), f"duplicate value {value.id!r} in fact {ident!r}")
+                    seen.add(value.id)
+            for word, first, second in vocabulary.build(values)[1]:
+                self.report(doc, path + ("values",), f"{word!r} names both {first!r} and {second!r}: a case could not tell them apart")
+            facts[ident] = Fact(
+                id=ident, type=data["type"], label=_text(data["label"]), values=values,
+                derived=data.get("derived", False),
+                question=_text(data["question"]) if "question" in data else None,
+                where=_text(data["where"]) if "where" in data else None,
+                cites=self.cites(doc, path + ("cites",), data.get("cites", [])),
+                file=doc.name, line=doc.position(path)[0],
+            )
+        return facts
+
+    def outcomes(self, sides, facts) -> dict:
+        outcomes = {}
+        for doc, path, data in self.entries("outcomes"):
+            ident = data["id"]
+            if not self.unique("outcome", ident, doc, path + ("id",)):
+                continue
+            if data["side"] not in sides:
+                self.report(doc, path + ("side",), f"unknown side {data['side']!r}{closest(data['side'], sides)}; declared: {', '.join(sides)}")
+            for key in ("verdict", "reply", "steps"):
+                for lang, text in data[key].items():
+                    texts = text if isinstance(text, list) else [text]
+                    for i, one in enumerate(texts):
+                        where = path + (key, lang) + ((i,) if isinstance(text, list) else ())
+                        for name in PLACEHOLDER.findall(one):
+                            if name not in facts:
+                                self.report(doc, where, f"{{{name}}} names no fact{closest(name, facts)}")
+            outcomes[ident] = Outcome(
+                id=ident, side=data["side"], cites=self.cites(doc, path + ("cites",), data["cites"]),
+                verdict=_text(data["verdict"]), steps={k: tuple(v) for k, v in data["steps"].items()},
+                reply=_text(data["reply"]), file=doc.name, line=doc.position(path)[0],
+            )
+        return outcomes
+
+    def rules(self, facts, outcomes) -> list:
+        rules = []
+        for doc, path, data in self.entries("rules"):
+            ident = data["id"]
+            unique = self.unique("rule", ident, doc, path + ("id",))
+            cites = self.cites(doc, path + ("cites",), data["cites"])
+            parser = ConditionParser(facts, lambda p, m, at_key=False, doc=doc: self.report(doc, p, m, at_key=at_key))
+            when = parser.parse(data["when"], path + ("when",))
+            (target, raw), = data["then"].items()
+            value = self.conclusion(doc, path + ("then", target), target, raw, facts, outcomes)
+            if unique and value is not None:
+                rules.append(Rule(
+                    id=ident, title=_text(data["title"]), cites=cites, when=when, target=target, value=value,
+                    priority=data.get("priority", 0), file=doc.name, line=doc.position(path)[0], index=len(rules),
+                ))
+        return rules
+
+    def conclusion(self, doc, path, target, raw, facts, outcomes):
+        if target == OUTCOME:
+            if raw not in outcomes:
+                self.report(doc, path, f"unknown outcome {raw!r}{closest(str(raw), outcomes)}")
+                return None
+            return raw
+        fact = facts.get(target)
+        if fact is None:
+            self.report(doc, path, f"concludes unknown fact {target!r}{closest(target, facts)}", at_key=True)
+            return None
+        if not fact.derived:
+            self.report(doc, path, f"concludes {target!r}, which a case gives: only facts marked 'derived: true' can be concluded", at_key=True)
+            return None
+        values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m)).values(fact, raw, path)
+        return next(iter(values), None)
+
+    def derivations(self, facts, rules):
+        """Derived facts need rules, and may not depend on themselves."""
+        depends = {}
+        for rule in rules:
+            if rule.target != OUTCOME:
+                depends.setdefault(rule.target, set()).update(f for f in facts_read(rule.when) if facts.get(f) and facts[f].derived)
+        for fact in facts.values():
+            if fact.derived and fact.id not in depends:
+                self.warnings.append(Problem(fact.file, f"derived fact {fact.id!r} is concluded by no rule", fact.line, severity="warning"))
+        for start in depends:
+            cycle = _cycle(start, depends)
+            if cycle and cycle[0] == min(cycle):
+                fact = facts[start]
+                self.problems.append(Problem(fact.file, "derived facts depend on each other in a circle: " + " -> ".join(cycle + [cycle[0]]), fact.line))
+
+
+def _cycle(start, depends, path=None):
+    path = path or [start]
+    for nxt in sorted(depends.get(path[-1], ())):
+        if nxt == start:
+            return path
+        if nxt not in path:
+            found = _cycle(start, depends, path + [nxt])
+            if found:
+                return found
+    return None
+
+
+def _text(data) -> Text:
+    return Text(data["nb"], data["en"])

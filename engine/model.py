@@ -1,0 +1,114 @@
+"""The rulebase as plain data: what the loader builds and every other module reads.
+
+Nothing here knows about any particular article: a rulebase is facts,
+rules and outcomes, each carrying the file it came from so that later
+reports can point back at it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OUTCOME = "outcome"  # the target name of rules that conclude an outcome
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Norwegian and English."""
+
+    nb: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nb
+
+
+@dataclass(frozen=True)
+class Value:
+    id: str
+    label: Text
+    synonyms: tuple = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str  # "choice" or "yesno"
+    label: Text
+    values: tuple  # of Value, in declared order
+    derived: bool = False
+    question: Text | None = None
+    where: Text | None = None
+    cites: tuple = ()
+    file: str = ""
+    line: int | None = None
+
+    @property
+    def askable(self) -> bool:
+        """A fact the agent can be asked about (not one only rules conclude)."""
+        return not self.derived
+
+    def value(self, value_id: str) -> Value | None:
+        for value in self.values:
+            if value.id == value_id:
+                return value
+        return None
+
+    def value_ids(self) -> tuple:
+        return tuple(v.id for v in self.values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: Text
+    cites: tuple
+    when: object  # a condition node from engine.conditions
+    target: str  # a derived fact's id, or OUTCOME
+    value: str  # the value (or outcome id) concluded
+    priority: int = 0
+    file: str = ""
+    line: int | None = None
+    index: int = 0  # position in the whole rulebase (definition order)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    side: str
+    cites: tuple
+    verdict: Text
+    steps: dict  # lang -> tuple of str
+    reply: Text
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Rulebase:
+    id: str
+    title: Text
+    source: str
+    sections: dict  # "§1" -> Text
+    sides: dict  # side id -> Text
+    facts: dict  # id -> Fact, in declared order
+    rules: list  # of Rule, in definition order
+    outcomes: dict  # id -> Outcome
+    folder: str = ""
+    fallback_section: str | None = None
+    files: tuple = ()
+    rules_for: dict = field(default_factory=dict)  # target -> [Rule]
+
+    def __post_init__(self):
+        self.rules_for = {}
+        for rule in self.rules:
+            self.rules_for.setdefault(rule.target, []).append(rule)
+
+    def input_facts(self) -> list:
+        return [f for f in self.facts.values() if f.askable]
+
+    def label(self, fact_id: str, value_id: str, lang: str) -> str:
+        """The label of a value in the given language (the id when unknown)."""
+        fact = self.facts.get(fact_id)
+        value = fact.value(value_id) if fact else None
+        return value.label.get(lang) if value else str(value_id)

@@ -1,0 +1,241 @@
+"""Read YAML and JSON documents safely, remembering where every node is.
+
+Rule files and case files are data written by people, so this reader:
+
+* builds only plain data (dict, list, str, int, float, bool, None): any tag
+  that asks for another type (``!!python/object``, ``!!set``...) is refused;
+* refuses anchors and aliases, which are how "billion laughs" documents grow
+  without bound once expanded;
+* refuses duplicate keys (PyYAML would silently keep the last one, losing a
+  rule or a fact without a word);
+* bounds the size in bytes and the nesting depth, so a huge or deeply nested
+  file is refused before it costs memory or a ``RecursionError``;
+* records the line and column of every node, so that later checks (schema,
+  domain) can point at the exact place in the file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .errors import InputError, Problem
+
+MAX_DEPTH = 64
+DEFAULT_MAX_BYTES = 1 << 20  # 1 MiB
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",  # kept as the text written
+}
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+@dataclass
+class Document:
+    """Plain data read from one file, with the position of each node."""
+
+    name: str  # the file name as the user gave it
+    data: object
+    marks: dict = field(default_factory=dict)  # path tuple -> (line, col) of the value
+    key_marks: dict = field(default_factory=dict)  # path tuple -> (line, col) of its key
+    raw: dict = field(default_factory=dict)  # path tuple -> scalar text as written
+
+    def position(self, path) -> tuple:
+        """(line, col) of the node at ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.marks:
+                return self.marks[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+    def problem(self, path, message, *, at_key=False, severity="error") -> Problem:
+        """A :class:`Problem` located at ``path`` in this document."""
+        path = tuple(path)
+        line, col = (self.key_marks.get(path) if at_key else None) or self.position(path)
+        return Problem(self.name, message, line, col, path, severity)
+
+    def written(self, path, value) -> str:
+        """How a scalar was written in the file (``yes`` rather than ``True``)."""
+        text = self.raw.get(tuple(path))
+        return repr(text) if text is not None else json.dumps(value, ensure_ascii=False)
+
+
+class _Refusal(Exception):
+    def __init__(self, message, mark):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Composer(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and deep nesting while composing nodes."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refusal(
+                "anchors and aliases (&name / *name) are not allowed: write the value out in full",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refusal(
+                    f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_constructor = SafeConstructor()
+
+
+def _mark(node) -> tuple:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data plus position maps."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def build(self, node, path=()):
+        self.doc.marks[path] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise _Refusal(f"the tag {node.tag!r} is not allowed here", node.start_mark)
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        if node.tag != _MAP_TAG:
+            raise _Refusal(f"the tag {node.tag!r} is not allowed here", node.start_mark)
+        out = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refusal("a key must be plain text, not a list or a mapping", key_node.start_mark)
+            key = key_node.value
+            if key in out:
+                first = self.doc.key_marks[path + (key,)]
+                raise _Refusal(
+                    f"duplicate key {key!r} (first given at line {first[0]}): "
+                    "each key may appear once, or one of the values would be lost",
+                    key_node.start_mark,
+                )
+            self.doc.key_marks[path + (key,)] = _mark(key_node)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node, path):
+        if node.tag not in _SCALAR_TAGS:
+            raise _Refusal(f"the tag {node.tag!r} is not allowed: only plain data is read", node.start_mark)
+        self.doc.raw[path] = node.value
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return node.value
+        return _constructor.construct_object(node)
+
+
+def _decode(name: str, blob: bytes) -> str:
+    if b"\x00" in blob:
+        offset = blob.index(b"\x00")
+        line = blob.count(b"\n", 0, offset) + 1
+        raise InputError([Problem(name, "this is a binary file (it holds NUL bytes), expected YAML or JSON text", line)])
+    try:
+        return blob.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = blob.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (blob.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            [Problem(name, f"the text is not UTF-8 (byte 0x{blob[exc.start]:02x}): save the file as UTF-8", line, col)]
+        ) from None
+
+
+def read_bytes(name: str, path, max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> bytes:
+    """Read at most ``max_bytes`` from a path (or an open binary stream), refusing more."""
+    try:
+        if stream is not None:
+            blob = stream.read(max_bytes + 1)
+        else:
+            with open(path, "rb") as handle:
+                blob = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError([Problem(name, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(name, "this is a folder, expected a file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
+    if len(blob) > max_bytes:
+        raise InputError([Problem(name, f"the file is larger than {max_bytes:,} bytes, the most this command reads")])
+    return blob
+
+
+def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
+    """Parse YAML (or JSON, a subset of it) text into a :class:`Document`."""
+    text = _decode(name, blob)
+    if as_json:
+        _check_json(name, text)
+    doc = Document(name, None)
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            doc.data = _Builder(doc).build(node)
+    except _Refusal as exc:
+        raise InputError([Problem(name, exc.message, exc.mark.line + 1, exc.mark.column + 1)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "not valid YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError([Problem(name, f"not valid YAML: {what}", line, col)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character the YAML spec forbids
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(
+            [Problem(name, f"not valid YAML: the character {exc.character!r} is not allowed in a YAML file", line, col)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _check_json(name: str, text: str) -> None:
+    def no_duplicates(pairs):
+        seen = {}
+        for key, value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen[key] = value
+        return seen
+
+    try:
+        json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+    except ValueError as exc:
+        raise InputError([Problem(name, f"not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(name, f"not valid JSON: nested too deeply")]) from None
+
+
+def read_document(path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> Document:
+    """Read and parse one file. ``path`` ending in ``.json`` is held to JSON's syntax."""
+    name = name or str(path)
+    blob = read_bytes(name, path, max_bytes, stream)
+    return parse(name, blob, as_json=str(path).lower().endswith(".json"))

@@ -1,0 +1,119 @@
+"""Results as text for an agent, and as Markdown for a ticket reply.
+
+Text reads top-down the way an agent works a ticket: the verdict first,
+then the steps, the reply to paste, and last the reasons (the rules that
+fired, the sections they cite, the values they saw). An undecided case
+lists the missing facts with their questions, allowed answers and where in
+the product to find them.
+"""
+from __future__ import annotations
+
+import json
+import textwrap
+
+from .evaluate import Result, fill
+from .messages import text as t
+
+WIDTH = 88
+
+
+def _wrap(body: str, indent: str, first: str | None = None) -> str:
+    return textwrap.fill(body, WIDTH, initial_indent=first if first is not None else indent,
+                         subsequent_indent=indent, break_on_hyphens=False)
+
+
+def _value(result: Result, fact: str, value, lang: str) -> str:
+    if value is None:
+        return t("unknown", lang)
+    return result.rulebase.label(fact, value, lang)
+
+
+def _fact_label(result: Result, fact: str, lang: str) -> str:
+    known = result.rulebase.facts.get(fact)
+    return known.label.get(lang) if known else fact
+
+
+def _reason(result: Result, firing, lang: str) -> tuple:
+    rule = firing.rule
+    saw = ", ".join(f"{_fact_label(result, f, lang)} = {_value(result, f, v, lang)}" for f, v in firing.saw.items())
+    if rule.target == "outcome":
+        concluded = f"{t('outcome', lang)} = {rule.value}"
+    else:
+        concluded = f"{_fact_label(result, rule.target, lang)} = {_value(result, rule.target, rule.value, lang)}"
+    return rule, saw, concluded
+
+
+def text(result: Result, lang: str = "nb") -> str:
+    rb = result.rulebase
+    lines = []
+    head = f"{t('case', lang)}: {result.case_id}"
+    lines.append(head)
+    outcome = result.outcome
+    if outcome:
+        lines.append(_wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
+        lines.append(f"{t('side', lang)}: {rb.sides[outcome.side].get(lang)}")
+        lines += ["", f"{t('steps', lang)}:"]
+        for i, step in enumerate(outcome.steps[lang], 1):
+            lines.append(_wrap(fill(step, result, lang), "     ", f"  {i}. "))
+        lines += ["", f"{t('reply', lang)}:", _wrap(fill(outcome.reply.get(lang), result, lang), "  ")]
+    else:
+        lines.append(t("incomplete", lang))
+        if result.missing:
+            lines += ["", f"{t('missing', lang)}:"]
+        for i, fact in enumerate(result.missing, 1):
+            question = fact.question.get(lang) if fact.question else fact.label.get(lang)
+            lines.append(_wrap(f"{fact.id}: {question}", "     ", f"  {i}. "))
+            answers = ", ".join(f"{v.id} ({v.label.get(lang)})" for v in fact.values)
+            lines.append(_wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
+            if fact.where:
+                lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
+    lines += ["", f"{t('why', lang)}:"]
+    if not result.trace:
+        lines.append(f"  {t('no_rule', lang)}")
+    for i, firing in enumerate(result.trace, 1):
+        rule, saw, concluded = _reason(result, firing, lang)
+        lines.append(_wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
+        lines.append(_wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
+        lines.append(_wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
+    lines += ["", f"{t('facts', lang)}:"]
+    for name, value in result.facts.items():
+        kind = t("given", lang) if name in result.given else t("derived", lang)
+        lines.append(f"  {_fact_label(result, name, lang)}: {_value(result, name, value, lang)} ({kind})")
+    if result.warnings:
+        lines += ["", f"{t('warnings', lang)}:"]
+        for warning in result.warnings:
+            lines.append(_wrap(warning.message(lang), "    ", "  - "))
+    return "\n".join(lines) + "\n"
+
+
+def markdown(result: Result, lang: str = "nb") -> str:
+    rb = result.rulebase
+    outcome = result.outcome
+    out = [f"### {t('case', lang)}: {result.case_id}", ""]
+    if outcome:
+        out += [f"**{t('verdict', lang)}:** {fill(outcome.verdict.get(lang), result, lang)}", "",
+                f"**{t('side', lang)}:** {rb.sides[outcome.side].get(lang)}", "", f"#### {t('steps', lang)}", ""]
+        out += [f"{i}. {fill(step, result, lang)}" for i, step in enumerate(outcome.steps[lang], 1)]
+        out += ["", f"#### {t('reply', lang)}", "", "> " + fill(outcome.reply.get(lang), result, lang)]
+    else:
+        out += [f"**{t('incomplete', lang)}**", "", f"#### {t('missing', lang)}", ""]
+        for i, fact in enumerate(result.missing, 1):
+            question = fact.question.get(lang) if fact.question else fact.label.get(lang)
+            where = f" ({t('where', lang)}: {fact.where.get(lang)})" if fact.where else ""
+            out.append(f"{i}. **{fact.id}**: {question}{where}")
+    out += ["", f"#### {t('why', lang)}", ""]
+    for firing in result.trace:
+        rule, saw, concluded = _reason(result, firing, lang)
+        out.append(f"- {concluded} ({', '.join(rule.cites)}): {rule.title.get(lang)}; {t('because', lang)} {saw}")
+    if not result.trace:
+        out.append(f"- {t('no_rule', lang)}")
+    if result.warnings:
+        out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang)}" for w in result.warnings]
+    return "\n".join(out) + "\n"
+
+
+def json_line(result: Result, lang: str = "nb") -> str:
+    return json.dumps(result.to_json(lang), ensure_ascii=False, sort_keys=False)
+
+
+RENDERERS = {"text": text, "markdown": markdown, "json": json_line}
