@@ -190,8 +190,9 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
     if as_json:
         _check_json(name, text)
     doc = Document(name, None)
-    loader = _Composer(text)
+    loader = None
     try:
+        loader = _Composer(text)
         node = loader.get_single_node()
         if node is not None:
             doc.data = _Builder(doc).build(node)
@@ -206,12 +207,13 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise InputError(
-            [Problem(name, f"not valid YAML: the character {exc.character!r} is not allowed in a YAML file", line, col)]
+            [Problem(name, f"not valid YAML: the control character U+{exc.character:04X} is not allowed in a YAML file", line, col)]
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, f"not valid YAML: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
 
 

@@ -1,0 +1,45 @@
+"""Every case file in examples/ is a test: its result must match its ``expect`` block."""
+from __future__ import annotations
+
+import pytest
+
+from engine.cases import load_case
+from engine.expect import compare
+
+from .conftest import EXAMPLES
+
+CASES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def test_there_are_at_least_twenty_examples():
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_example_gives_its_expected_result(path, evaluator, normaliser):
+    case = load_case(path, normaliser)
+    assert case.expect, f"{path.name} has no expect block"
+    result = evaluator.evaluate(case.facts, case_id=case.id, source=case.source)
+    assert [str(m) for m in compare(case.expect, result)] == []
+
+
+def _results(evaluator, normaliser):
+    for path in CASES:
+        case = load_case(path, normaliser)
+        yield evaluator.evaluate(case.facts)
+
+
+def test_examples_reach_every_outcome_and_every_derived_value(rulebase, evaluator, normaliser):
+    outcomes, derived = set(), set()
+    for result in _results(evaluator, normaliser):
+        if result.outcome:
+            outcomes.add(result.outcome.id)
+        derived.update(result.derived.items())
+    assert outcomes == set(rulebase.outcomes)
+    wanted = {(f.id, v) for f in rulebase.facts.values() if f.derived for v in f.value_ids()}
+    assert wanted - derived == set()
+
+
+def test_examples_fire_every_rule(rulebase, evaluator, normaliser):
+    fired = {firing.rule.id for result in _results(evaluator, normaliser) for firing in result.trace}
+    assert {rule.id for rule in rulebase.rules} - fired == set()
