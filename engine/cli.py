@@ -84,7 +84,7 @@ def run(cases, fmt, lang, rules_dir):
     for path in cases:
         try:
             if path == "-":
-                case = load_case("-", normaliser, stream=click.get_binary_stream("stdin"), name="<stdin>")
+                case = load_case("-", normaliser, stream=sys.stdin.buffer, name="<stdin>")
             else:
                 case = load_case(path, normaliser)
         except InputError as exc:

@@ -8,6 +8,7 @@ facts (next question first), the trace of fired rules and warnings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import messages
 from .model import OUTCOME, Rulebase
@@ -21,8 +22,16 @@ class Warning:
     params: dict = field(default_factory=dict)
     fact: str | None = None
 
-    def message(self, lang: str) -> str:
-        return messages.text(f"w_{self.code}", lang, **self.params)
+    def message(self, lang: str, rulebase: Rulebase | None = None) -> str:
+        """The warning in ``lang``; with the rulebase, facts and values are shown by their labels."""
+        params = dict(self.params)
+        if rulebase is not None and "fact" in params and params["fact"] in rulebase.facts:
+            fact = params["fact"]
+            for key in ("value", "other"):
+                if key in params:
+                    params[key] = rulebase.label(fact, params[key], lang)
+            params["fact"] = rulebase.facts[fact].label.get(lang)
+        return messages.text(f"w_{self.code}", lang, **params)
 
 
 @dataclass
@@ -73,7 +82,7 @@ class Result:
                 {
                     "rule": f.rule.id,
                     "title": f.rule.title.get(lang),
-                    "file": f.rule.file,
+                    "file": Path(f.rule.file).name,
                     "cites": list(f.rule.cites),
                     "saw": f.saw,
                     "concluded": {f.rule.target: f.rule.value},
@@ -81,7 +90,7 @@ class Result:
                 for f in self.trace
             ],
             "warnings": [
-                {"code": w.code, "message": w.message(lang), **({"fact": w.fact} if w.fact else {})}
+                {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
                 for w in self.warnings
             ],
         }

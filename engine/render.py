@@ -82,7 +82,7 @@ def text(result: Result, lang: str = "nb") -> str:
     if result.warnings:
         lines += ["", f"{t('warnings', lang)}:"]
         for warning in result.warnings:
-            lines.append(_wrap(warning.message(lang), "    ", "  - "))
+            lines.append(_wrap(warning.message(lang, rb), "    ", "  - "))
     return "\n".join(lines) + "\n"
 
 
@@ -108,7 +108,7 @@ def markdown(result: Result, lang: str = "nb") -> str:
     if not result.trace:
         out.append(f"- {t('no_rule', lang)}")
     if result.warnings:
-        out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang)}" for w in result.warnings]
+        out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang, rb)}" for w in result.warnings]
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,139 @@
+"""The spor command as a user meets it: output, exit codes, messages, never a traceback."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from engine import cli as cli_module
+from engine.cli import cli
+
+from .conftest import EXAMPLES, ROOT
+
+RESULT_SCHEMA = Draft202012Validator(json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8")))
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["run", *map(str, args)], input=input)
+
+
+def test_text_output_puts_the_verdict_first():
+    result = run(EXAMPLES / "payroll-not-received-delivered.yaml")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Sak: payroll-not-received-delivered"
+    assert lines[1].startswith("Konklusjon: Eposten er levert til og tatt imot av mottakerens epostserver")
+    order = [result.output.index(h) for h in ("Steg for agenten:", "Svar til kunden:", "Hvorfor:", "Fakta:")]
+    assert order == sorted(order)
+    assert "transport-payroll-builtin" in result.output and "(§6, §7)" in result.output
+
+
+def test_english_output():
+    result = run("--lang", "en", EXAMPLES / "tax-builtin-rejected.yaml")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1].startswith("Verdict: The recipient's mail server rejected the email")
+    assert "Reply to the customer:" in result.output and "Konklusjon" not in result.output
+
+
+def test_json_lines_match_the_result_schema():
+    paths = sorted(EXAMPLES.glob("*.yaml"))[:5]
+    result = run("--format", "json", *paths)
+    lines = result.output.splitlines()
+    assert len(lines) == 5
+    for line in lines:
+        data = json.loads(line)
+        assert list(RESULT_SCHEMA.iter_errors(data)) == []
+        assert {"case", "outcome", "facts", "missing", "trace", "warnings"} <= set(data)
+
+
+def test_markdown_has_the_reply():
+    result = run("--format", "markdown", "--lang", "en", EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 0
+    assert "#### Reply to the customer" in result.output and "\n> The email was sent from Agro" in result.output
+
+
+def test_incomplete_case_exits_1_and_lists_questions():
+    result = run(EXAMPLES / "incomplete-payroll-never-asks-setting.yaml")
+    assert result.exit_code == 1
+    assert "Mangler (neste spørsmål først):" in result.output
+    assert "1. concern: Vil kunden vite" in result.output
+    assert "Finnes i: Agro Økonomi (ikke agro24): Agro | Epostlogg" in result.output
+    assert "email_setting" not in result.output
+
+
+def test_stdin_case():
+    result = run("-", input="facts: {module: Lønn, concern: sendt, log_status: Levert, bounce_received: nei}\n")
+    assert result.exit_code == 0 and "Konklusjon: Ja, eposten er sendt" in result.output
+
+
+def test_bad_value_exits_2_with_location():
+    result = run("-", input="facts:\n  module: lonnn\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "spor: error: <stdin>:2:11 (facts.module): 'lonnn' is not a value of 'module' (did you mean 'lonn'?)" in result.stderr
+
+
+def test_bad_case_does_not_stop_the_good_ones(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("facts: {module: [x]}\n", encoding="utf-8")
+    result = run("--format", "json", bad, EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["case"] == "payroll-was-it-sent"
+    assert "bad.yaml:1:17" in result.stderr
+
+
+def test_missing_file_and_bad_rules_folder(tmp_path):
+    result = run(tmp_path / "nope.yaml")
+    assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
+    result = run("--rules", tmp_path / "none", EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 2 and "no such folder" in result.stderr
+
+
+def test_invalid_rulebase_is_refused_with_locations(tmp_path):
+    (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n", encoding="utf-8")
+    result = run("--rules", tmp_path, EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 2
+    assert "r.yaml:2:5 (rules[0]): 'title' is missing" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run().exit_code == 2
+    assert run("--format", "xml", EXAMPLES / "payroll-was-it-sent.yaml").exit_code == 2
+
+
+def test_internal_error_is_a_message_not_a_traceback(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated")
+
+    monkeypatch.setattr("engine.evaluate.Evaluator.evaluate", boom)
+    result = run(EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: simulated" in result.stderr and "Traceback" not in result.output
+
+
+def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
+    monkeypatch.setattr(cli_module, "python_supported", lambda: False)
+    with pytest.raises(SystemExit) as info:
+        cli_module.main()
+    assert info.value.code == 2
+    assert "spor needs Python 3.11 or 3.12" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [
+    b"\x00\x01\x02binary",
+    b"a: &x [1]\nb: *x\n",
+    b"facts: !!python/object/apply:os.system ['echo pwned']\n",
+    b"[" * 5000,
+    b"facts:\n  module: lonn\n  module: faktura\n",
+])
+def test_hostile_case_files_in_a_real_process(tmp_path, content):
+    path = tmp_path / "case.yaml"
+    path.write_bytes(content)
+    proc = subprocess.run([sys.executable, "-m", "engine", "run", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout
+    assert proc.stderr.startswith(f"spor: error: {path}")
