@@ -67,6 +67,8 @@ class Document:
     def written(self, path, value) -> str:
         """How a scalar was written in the file (``yes`` rather than ``True``)."""
         text = self.raw.get(tuple(path))
+        if text == "" and value is None:
+            return "nothing (an empty value)"
         return repr(text) if text is not None else json.dumps(value, ensure_ascii=False)
 
 
