@@ -27,8 +27,20 @@ def _load(rules_dir):
     from .loader import load
     from .resources import default_rules_dir
 
-    loaded = load(rules_dir or default_rules_dir())
-    return loaded
+    return load(rules_dir or default_rules_dir())
+
+
+def _rules_option(func):
+    return click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+                        help="Rulebase folder (default: the shipped rulebase).")(func)
+
+
+def _example(facts: dict, indent: str = "      ") -> str:
+    """A finding's example as the text of a case file."""
+    import yaml
+
+    body = yaml.safe_dump({"facts": facts}, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return "\n".join(indent + line for line in body.splitlines())
 
 
 class _Group(click.Group):
@@ -64,8 +76,7 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="text for reading, json (one object per line) for scripts, markdown for a ticket reply.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the output.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
-              help="Rulebase folder (default: the shipped rulebase).")
+@_rules_option
 def run(cases, fmt, lang, rules_dir):
     """Diagnose each CASE file (YAML or JSON; - reads standard input).
 
@@ -99,6 +110,193 @@ def run(cases, fmt, lang, rules_dir):
         if not result.complete and code == EXIT_OK:
             code = EXIT_INCOMPLETE
     sys.exit(code)
+
+
+@cli.command()
+@_rules_option
+@click.option("--strict", is_flag=True, help="Count warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(rules_dir, strict, fmt):
+    """Validate a rulebase and verify its decisions.
+
+    Reports schema and reference errors (every one, at its file:line:col),
+    then for each decision: gaps, conflicts, unreachable and masked rules
+    (errors) and redundant rules and unused facts, values and outcomes
+    (warnings), each with an example case. Exit 0 clean, 1 errors (or
+    warnings with --strict), 2 usage.
+    """
+    import json
+    from pathlib import Path
+
+    from .loader import load
+    from .resources import default_rules_dir
+    from .verify import verify
+
+    folder = Path(rules_dir) if rules_dir else default_rules_dir()
+    if not folder.is_dir():
+        raise click.BadParameter(f"{folder}: no such folder (expected a rulebase folder)", param_hint="--rules")
+    try:
+        loaded = load(folder)
+    except InputError as exc:
+        findings = [dict(p.as_dict(), code="invalid") for p in exc.problems]
+        if fmt == "json":
+            click.echo(json.dumps({"rulebase": None, "ok": False, "errors": len(findings), "warnings": 0,
+                                   "findings": findings}, ensure_ascii=False))
+        else:
+            for problem in exc.problems:
+                click.echo(f"{problem.where()}: error[invalid]: {problem.message}")
+            click.echo(f"{len(exc.problems)} error(s): the rulebase cannot be loaded")
+        sys.exit(1)
+    report = verify(loaded.rulebase)
+    warnings = [dict(p.as_dict(), code="load") for p in loaded.warnings] + [f.as_dict() for f in report.warnings]
+    errors = [f.as_dict() for f in report.errors]
+    failed = bool(errors) or (strict and bool(warnings))
+    if fmt == "json":
+        click.echo(json.dumps({"rulebase": loaded.rulebase.id, "ok": not failed, "errors": len(errors),
+                               "warnings": len(warnings), "findings": errors + warnings}, ensure_ascii=False))
+    else:
+        for item in errors + warnings:
+            place = item["file"] + (f":{item['line']}" if item["line"] else "") + (f":{item['column']}" if item.get("column") else "")
+            click.echo(f"{place}: {item['severity']}[{item['code']}]: {item['message']}")
+            if item.get("example"):
+                click.echo("    example case (save it as a .yaml file and try `spor run` on it):")
+                click.echo(_example(item["example"]))
+        rules = len(loaded.rulebase.rules)
+        click.echo(f"{loaded.rulebase.id}: {rules} rules, {len(errors)} error(s), {len(warnings)} warning(s)"
+                   + (" (warnings count as errors: --strict)" if strict and warnings else ""))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@_rules_option
+@click.option("-k", "pattern", default=None, help="Only cases whose id or file name contains (or glob-matches) PATTERN.")
+@click.option("--coverage", "show_coverage", is_flag=True, help="Report rules, outcomes and values the cases never reach.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, help="Fail when total coverage is below N percent.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt, lang):
+    """Run case files that carry an expect block (default: examples/).
+
+    Prints PASS or FAIL per case, and for each failure the expected and the
+    actual value of each field that differs. Exit 0 all pass (and coverage
+    at least --fail-under), 1 otherwise, 2 usage.
+    """
+    import json
+
+    from .cases import Normaliser
+    from .evaluate import Evaluator
+    from .suite import coverage, discover, run_cases, total_percent
+
+    rulebase = _load(rules_dir).rulebase
+    files = discover(paths or ["examples"])
+    runs = run_cases(files, Evaluator(rulebase), Normaliser(rulebase), pattern)
+    counts = {status: sum(1 for r in runs if r.status == status) for status in ("pass", "fail", "error", "skip")}
+    files_cov = coverage(rulebase, runs) if (show_coverage or fail_under is not None) else []
+    percent = total_percent(files_cov) if files_cov else None
+    below = fail_under is not None and percent is not None and percent < fail_under
+    if fmt == "json":
+        click.echo(json.dumps({
+            "cases": [{"case": r.case_id, "source": r.source, "status": r.status,
+                       "mismatches": [{"field": m.field, "expected": m.expected, "actual": m.actual} for m in r.mismatches],
+                       "problems": [p.as_dict() for p in r.problems]} for r in runs],
+            "summary": {"passed": counts["pass"], "failed": counts["fail"], "errors": counts["error"], "skipped": counts["skip"]},
+            "coverage": None if not files_cov else {
+                "percent": round(percent, 1),
+                "files": [{"file": c.file, "percent": round(c.percent, 1),
+                           "rules_not_fired": [n for n, hit in c.rules if not hit],
+                           "outcomes_not_reached": [n for n, hit in c.outcomes if not hit],
+                           "values_not_seen": [n for n, hit in c.values if not hit]} for c in files_cov]},
+        }, ensure_ascii=False))
+    else:
+        for run_ in runs:
+            label = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "SKIP"}[run_.status]
+            note = " (no expect block)" if run_.status == "skip" else ""
+            click.echo(f"{label} {run_.case_id} ({run_.source}){note}")
+            for mismatch in run_.mismatches:
+                click.echo(f"    {mismatch}")
+            for problem in run_.problems:
+                click.echo(f"    {problem}")
+        if files_cov:
+            click.echo("\nCoverage (rules fired, outcomes reached, values seen):")
+            for c in files_cov:
+                hit, total = c.counts()
+                click.echo(f"  {c.file:<24} {hit:>4}/{total:<4} {c.percent:6.1f}%")
+                for kind, items in (("rule not fired", c.rules), ("outcome not reached", c.outcomes), ("value not seen", c.values)):
+                    for name, ok in items:
+                        if not ok:
+                            click.echo(f"      {kind}: {name}")
+            click.echo(f"  {'total':<24} {'':>9} {percent:6.1f}%")
+            if below:
+                click.echo(f"coverage {percent:.1f}% is below --fail-under {fail_under:g}%")
+        summary = f"{counts['pass']} passed, {counts['fail'] + counts['error']} failed"
+        if counts["skip"]:
+            summary += f", {counts['skip']} skipped"
+        click.echo(summary)
+    bad = counts["fail"] or counts["error"] or below or not runs
+    sys.exit(EXIT_INCOMPLETE if bad else EXIT_OK)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@_rules_option
+def graph(fmt, lang, rules_dir):
+    """Print the decision tree as a Mermaid or Graphviz diagram.
+
+    Given facts -> derived facts -> outcomes; each edge is one rule reading
+    one fact, labelled with the test and the conclusion; nodes carry the
+    sections they cite.
+    """
+    from .graph import FORMATS
+
+    click.echo(FORMATS[fmt](_load(rules_dir).rulebase, lang), nl=False)
+
+
+@cli.command()
+@click.argument("old_rules", type=click.Path(file_okay=False))
+@click.argument("new_rules", type=click.Path(file_okay=False))
+@click.argument("cases", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(old_rules, new_rules, cases, fmt):
+    """Show which cases change their answer between two rulebases.
+
+    Runs CASES (default: examples/) on OLD_RULES and NEW_RULES and lists each
+    case whose outcome, derived facts or missing facts changed. Exit 0 when
+    nothing changed, 1 when something did, 2 usage.
+    """
+    import json
+
+    from .impact import impact
+    from .suite import discover
+
+    old, new = _load(old_rules).rulebase, _load(new_rules).rulebase
+    entries = impact(old, new, discover(cases or ["examples"]))
+    changed = [e for e in entries if e.differences]
+    broken = [e for e in entries if e.problems]
+    if fmt == "json":
+        for e in entries:
+            click.echo(json.dumps({"case": e.case_id, "source": e.source, "changed": bool(e.differences),
+                                   "differences": [{"field": d.field, "old": d.old, "new": d.new} for d in e.differences],
+                                   "problems": [p.as_dict() for p in e.problems]}, ensure_ascii=False))
+    else:
+        for e in changed:
+            click.echo(f"CHANGED {e.case_id} ({e.source})")
+            for d in e.differences:
+                click.echo(f"    {d}")
+        click.echo(f"{len(changed)} of {len(entries)} case(s) changed")
+    for e in broken:
+        _say_problems(e.problems)
+    sys.exit(EXIT_INPUT if broken else EXIT_INCOMPLETE if changed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["rules", "case", "result"]))
+def schema(kind):
+    """Print the JSON Schema for rule files, case files or results."""
+    from .schemas import schema_text
+
+    click.echo(schema_text(kind), nl=False)
 
 
 def main():

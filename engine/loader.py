@@ -182,7 +182,7 @@ class _Joiner:
                 question=_text(data["question"]) if "question" in data else None,
                 where=_text(data["where"]) if "where" in data else None,
                 cites=self.cites(doc, path + ("cites",), data.get("cites", [])),
-                file=doc.name, line=doc.position(path)[0],
+                **_origin(doc, path),
             )
         return facts
 
@@ -205,7 +205,7 @@ class _Joiner:
             outcomes[ident] = Outcome(
                 id=ident, side=data["side"], cites=self.cites(doc, path + ("cites",), data["cites"]),
                 verdict=_text(data["verdict"]), steps={k: tuple(v) for k, v in data["steps"].items()},
-                reply=_text(data["reply"]), file=doc.name, line=doc.position(path)[0],
+                reply=_text(data["reply"]), **_origin(doc, path),
             )
         return outcomes
 
@@ -222,7 +222,7 @@ class _Joiner:
             if unique and value is not None:
                 rules.append(Rule(
                     id=ident, title=_text(data["title"]), cites=cites, when=when, target=target, value=value,
-                    priority=data.get("priority", 0), file=doc.name, line=doc.position(path)[0], index=len(rules),
+                    priority=data.get("priority", 0), **_origin(doc, path), index=len(rules),
                 ))
         return rules
 
@@ -268,6 +268,12 @@ def _cycle(start, depends, path=None):
             if found:
                 return found
     return None
+
+
+def _origin(doc: Document, path) -> dict:
+    """Where an entry was declared, as keyword arguments for the model's dataclasses."""
+    line, column = doc.position(path)
+    return {"file": doc.name, "line": line, "column": column}
 
 
 def _text(data) -> Text:

@@ -42,6 +42,7 @@ class Fact:
     cites: tuple = ()
     file: str = ""
     line: int | None = None
+    column: int | None = None
 
     @property
     def askable(self) -> bool:
@@ -69,6 +70,7 @@ class Rule:
     priority: int = 0
     file: str = ""
     line: int | None = None
+    column: int | None = None
     index: int = 0  # position in the whole rulebase (definition order)
 
 
@@ -82,6 +84,7 @@ class Outcome:
     reply: Text
     file: str = ""
     line: int | None = None
+    column: int | None = None
 
 
 @dataclass
