@@ -15,11 +15,18 @@ unknown fact never satisfies "is not X" (three-valued logic, as in
 """
 from __future__ import annotations
 
+import json
+
 from .conditions import All, Any, In, Known, Not
 from .model import OUTCOME, Rulebase
 
 OUTCOME_KEY = "_outcome"  # fact ids start with a letter, so this cannot clash
 ALIAS = "m"
+# durable-rules loops forever building a node with 512 or more sibling
+# conditions (shared/notes/durable-rules.md); stay well below.
+MAX_SIBLINGS = 500
+MAX_REGEX = 3000  # characters; the engine refuses ~4,000 (error 503)
+MAX_PATHS = 20000  # per rule, when modelling the network
 
 
 def snapshot_key(target: str) -> str:
@@ -32,14 +39,25 @@ def rule_name(index: int) -> str:
 
 def compile_rulebase(rulebase: Rulebase) -> dict:
     """``{rule_name: {"all": [{"m": expression}], "pri": n}}`` for every rule (no actions yet)."""
-    definition = {}
-    for rule in rulebase.rules:
-        guard = {"$nex": {snapshot_key(rule.target): 1}}
-        definition[rule_name(rule.index)] = {
-            "all": [{ALIAS: _join("$and", [guard, expression(rule.when)])}],
-            "pri": rule.priority,
-        }
-    return definition
+    return {
+        rule_name(rule.index): {"all": [{ALIAS: rule_expression(rule)}], "pri": rule.priority}
+        for rule in rulebase.rules
+    }
+
+
+def rule_expression(rule) -> dict:
+    """A rule's condition, guarded so that it fires only while its target is unknown."""
+    guard = {"$nex": {snapshot_key(rule.target): 1}}
+    return _join("$and", [guard, expression(rule.when)])
+
+
+def widest(expr) -> int:
+    """The largest number of sibling conditions anywhere in an expression."""
+    if isinstance(expr, dict):
+        return max([widest(v) for v in expr.values()] + [0])
+    if isinstance(expr, list):
+        return max([len(expr)] + [widest(v) for v in expr])
+    return 0
 
 
 def expression(node, negate: bool = False) -> dict:
@@ -50,7 +68,7 @@ def expression(node, negate: bool = False) -> dict:
         values = sorted(node.values)
         if negate:
             return _join("$and", [{"$ex": {node.fact: 1}}] + [{"$neq": {node.fact: v}} for v in values])
-        return _join("$or", [{node.fact: v} for v in values])
+        return one_of(node.fact, values)
     if isinstance(node, Known):
         return {"$nex" if negate else "$ex": {node.fact: 1}}
     if isinstance(node, All):
@@ -62,8 +80,85 @@ def expression(node, negate: bool = False) -> dict:
     return _join(op, [expression(item, negate) for item in node.items])
 
 
+def one_of(fact: str, values: list) -> dict:
+    """Membership as few conditions as possible.
+
+    An ``$or`` of equalities puts one sibling per value in the engine's
+    network, and 512 siblings hang it; a full-match regex (``$mt``) over the
+    value ids (plain ``[a-z0-9_]``, nothing to escape) is one condition.
+    The engine refuses regexes of about 4,000 characters, so long lists are
+    cut into several.
+    """
+    if len(values) == 1:
+        return {fact: values[0]}
+    chunks, current = [], []
+    for value in values:
+        if current and sum(len(v) + 1 for v in current) + len(value) > MAX_REGEX:
+            chunks.append(current)
+            current = []
+        current.append(value)
+    chunks.append(current)
+    tests = [{fact: c[0]} if len(c) == 1 else {"$mt": {fact: "|".join(c)}} for c in chunks]
+    return _join("$or", tests)
+
+
+def fan_out(rules) -> tuple:
+    """(widest fan-out, rule ids under it) of the network the engine would build.
+
+    Models what durable-rules does with a ruleset: each rule's expression
+    becomes paths of tests (``$and`` in sequence, ``$or`` as alternatives),
+    and rules that start with the same tests share those nodes. The widest
+    node must stay under the engine's limit.
+    """
+    trie: dict = {}
+    owners: dict = {}
+    for rule in rules:
+        for path in _paths(rule_expression(rule)):
+            node, key = trie, ()
+            for atom in path:
+                node = node.setdefault(atom, {})
+                key += (atom,)
+                owners.setdefault(key[:-1], set()).add(rule.id)
+    widest_node, widest_key = _widest(trie, ())
+    return widest_node, sorted(owners.get(widest_key, ()))
+
+
+def _widest(node: dict, key: tuple) -> tuple:
+    best = (len(node), key)
+    for atom, child in node.items():
+        found = _widest(child, key + (atom,))
+        if found[0] > best[0]:
+            best = found
+    return best
+
+
+def _paths(expr) -> list:
+    """The sequences of single tests an expression stands for (its disjunctive normal form)."""
+    if isinstance(expr, dict) and set(expr) == {"$and"}:
+        out = [()]
+        for part in expr["$and"]:
+            out = [a + b for a in out for b in _paths(part)]
+            if len(out) > MAX_PATHS:
+                raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
+        return out
+    if isinstance(expr, dict) and set(expr) == {"$or"}:
+        out = [p for part in expr["$or"] for p in _paths(part)]
+        if len(out) > MAX_PATHS:
+            raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
+        return out
+    return [(json.dumps(expr, sort_keys=True),)]
+
+
+class TooWide(Exception):
+    """A rule would build more of the engine's network than it can take."""
+
+
 def _join(op: str, parts: list) -> dict:
+    """``{op: parts}``, with nested ``op`` lists merged in while the list stays short."""
     flat = []
     for part in parts:
-        flat.extend(part[op] if set(part) == {op} else [part])
+        inner = part[op] if set(part) == {op} else [part]
+        if len(flat) + len(inner) > MAX_SIBLINGS // 2:
+            inner = [part]  # merging would make a wide node: keep the nesting
+        flat.extend(inner)
     return flat[0] if len(flat) == 1 else {op: flat}

@@ -22,9 +22,9 @@ from .suggest import closest
 
 MAX_FILES = 200
 MAX_FILE_BYTES = 16 << 20
-# durable-rules hangs building a network node with 512 or more siblings
-# (shared/notes/durable-rules.md); every rule hangs off one root node.
-MAX_RULES = 500
+# a bound on work and memory; what the engine itself can take is checked
+# by compiler.fan_out
+MAX_RULES = 10000
 RESERVED_FACTS = RESERVED | {OUTCOME, "sid", "id"}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -123,8 +123,9 @@ class _Joiner:
         facts = self.facts()
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
+        self.widths(rules)
         if len(rules) > MAX_RULES:
-            self.problems.append(Problem(str(self.folder), f"{len(rules)} rules; the inference engine takes at most {MAX_RULES} in one rulebase"))
+            self.problems.append(Problem(str(self.folder), f"{len(rules)} rules; spor reads at most {MAX_RULES} in one rulebase"))
         self.derivations(facts, rules)
         if self.problems:
             raise InputError(sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
@@ -241,6 +242,24 @@ class _Joiner:
             return None
         values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m)).values(fact, raw, path)
         return next(iter(values), None)
+
+    def widths(self, rules):
+        """Refuse what the inference engine cannot build: it hangs on a node with 512 siblings."""
+        from .compiler import MAX_SIBLINGS, TooWide, fan_out
+
+        try:
+            width, owners = fan_out(rules)
+        except TooWide as exc:
+            self.problems.append(Problem(str(self.folder), f"a rule's condition is too large for the inference engine: {exc}"))
+            return
+        if width > MAX_SIBLINGS:
+            first = next(r for r in rules if r.id == owners[0]) if owners else None
+            self.problems.append(Problem(
+                first.file if first else str(self.folder),
+                f"the rules {', '.join(owners[:5])}{' and others' if len(owners) > 5 else ''} start with {width} different "
+                f"tests side by side; the inference engine takes at most {MAX_SIBLINGS}: split them by a common first test "
+                "(an extra derived fact) or narrow the 'any' lists",
+                first.line if first else None, first.column if first else None))
 
     def derivations(self, facts, rules):
         """Derived facts need rules, and may not depend on themselves."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -132,6 +133,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refusal("a key must be plain text, not a list or a mapping", key_node.start_mark)
             key = key_node.value
+            _check_text(self.doc.name, key, key_node.start_mark)
             if key in out:
                 first = self.doc.key_marks[path + (key,)]
                 raise _Refusal(
@@ -146,6 +148,7 @@ class _Builder:
     def _scalar(self, node, path):
         if node.tag not in _SCALAR_TAGS:
             raise _Refusal(f"the tag {node.tag!r} is not allowed: only plain data is read", node.start_mark)
+        _check_text(self.doc.name, node.value, node.start_mark)
         self.doc.raw[path] = node.value
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return node.value
@@ -173,6 +176,8 @@ def read_bytes(name: str, path, max_bytes: int = DEFAULT_MAX_BYTES, stream=None)
         if stream is not None:
             blob = stream.read(max_bytes + 1)
         else:
+            if Path(path).exists() and not Path(path).is_dir() and not Path(path).is_file():
+                raise InputError([Problem(name, "not a regular file (a pipe or a device?): expected a YAML or JSON file")])
             with open(path, "rb") as handle:
                 blob = handle.read(max_bytes + 1)
     except FileNotFoundError:
@@ -187,10 +192,25 @@ def read_bytes(name: str, path, max_bytes: int = DEFAULT_MAX_BYTES, stream=None)
 
 
 def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
-    """Parse YAML (or JSON, a subset of it) text into a :class:`Document`."""
+    """Parse YAML text, or JSON text (held to JSON's syntax and its reading of numbers)."""
     text = _decode(name, blob)
-    if as_json:
-        _check_json(name, text)
+    if not as_json:
+        return _parse_yaml(name, text)
+    data, duplicate = _parse_json(name, text)
+    try:
+        doc = _parse_yaml(name, text)  # the same document, read again for line and column
+    except InputError as exc:
+        if duplicate is not None:
+            if "duplicate key" in exc.problems[0].message:
+                raise  # YAML found it too, at its line and column
+            raise InputError([Problem(name, f"duplicate key {duplicate!r}: each key may appear once")]) from None
+        _check_plain(name, data)
+        return Document(name, data)  # valid JSON that YAML cannot read (tabs, very long keys): no positions
+    doc.data = data
+    return doc
+
+
+def _parse_yaml(name: str, text: str) -> Document:
     doc = Document(name, None)
     loader = None
     try:
@@ -219,23 +239,52 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
     return doc
 
 
-def _check_json(name: str, text: str) -> None:
-    def no_duplicates(pairs):
-        seen = {}
+def _parse_json(name: str, text: str) -> tuple:
+    """(data, the first duplicated key or None); a syntax error is raised with its line and column."""
+    duplicates = []
+
+    def pairs_hook(pairs):
+        out = {}
         for key, value in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
-            seen[key] = value
-        return seen
+            if key in out and not duplicates:
+                duplicates.append(key)
+            out[key] = value
+        return out
 
     try:
-        json.loads(text, object_pairs_hook=no_duplicates)
+        data = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
-    except ValueError as exc:
-        raise InputError([Problem(name, f"not valid JSON: {exc}")]) from None
     except RecursionError:
-        raise InputError([Problem(name, f"not valid JSON: nested too deeply")]) from None
+        raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
+    return data, (duplicates[0] if duplicates else None)
+
+
+def _check_plain(name: str, data) -> None:
+    """The depth and text checks the YAML path makes while composing, for data read by json."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")])
+        if isinstance(item, dict):
+            for key, value in item.items():
+                _check_text(name, key)
+                stack.append((value, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((value, depth + 1) for value in item)
+        elif isinstance(item, str):
+            _check_text(name, item)
+
+
+def _check_text(name: str, text: str, mark=None) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        message = "the text holds an unpaired surrogate (an escape like \\ud800), which is not a character"
+        if mark is not None:
+            raise _Refusal(message, mark) from None
+        raise InputError([Problem(name, message)]) from None
 
 
 def read_document(path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> Document:

@@ -82,9 +82,19 @@ def _problems(doc: Document, error) -> list:
         return [doc.problem(path, f"{doc.written(path, error.instance)} is not allowed: expected one of {allowed}")]
     if kind == "const":
         return [doc.problem(path, f"expected {json.dumps(schema.get('const'))}")]
+    if kind in ("maxItems", "minItems", "maxProperties", "minProperties"):
+        size = len(error.instance)
+        limit = error.validator_value
+        what = "entries" if kind.endswith("Items") else "keys"
+        bound = "at most" if kind.startswith("max") else "at least"
+        return [doc.problem(path, f"{size} {what} here; {bound} {limit} are allowed")]
+    if kind in ("maxLength", "minLength"):
+        bound = "at most" if kind == "maxLength" else "at least"
+        return [doc.problem(path, f"a text of {len(error.instance)} characters; {bound} {error.validator_value} are allowed")]
     if kind == "not" and isinstance(error.instance, dict):
         return [doc.problem(path, f"this combination of keys is not allowed here: {_describe(error.schema) or error.message}")]
-    return [doc.problem(path, error.message)]
+    message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+    return [doc.problem(path, message)]
 
 
 def _describe(schema) -> str:

@@ -7,7 +7,17 @@ from engine.conditions import All, Any, In, Known, Not
 
 def test_equality_and_one_of():
     assert expression(In("a", frozenset({"x"}))) == {"a": "x"}
-    assert expression(In("a", frozenset({"y", "x"}))) == {"$or": [{"a": "x"}, {"a": "y"}]}
+    assert expression(In("a", frozenset({"y", "x"}))) == {"$mt": {"a": "x|y"}}
+
+
+def test_long_value_lists_are_cut_into_regexes_the_engine_takes():
+    from engine.compiler import MAX_REGEX
+
+    values = frozenset(f"value_{i:03d}_" + "x" * 50 for i in range(200))
+    parts = expression(In("a", values))["$or"]
+    assert 1 < len(parts) <= 5
+    assert all(len(p["$mt"]["a"]) <= MAX_REGEX for p in parts)
+    assert sorted(v for p in parts for v in p["$mt"]["a"].split("|")) == sorted(values)
 
 
 def test_negated_test_requires_the_fact_to_be_known():
@@ -37,3 +47,57 @@ def test_every_rule_is_guarded_by_its_unknown_target(rulebase):
         key = "_outcome" if rule.target == "outcome" else rule.target
         assert body["all"][0]["m"]["$and"][0] == {"$nex": {key: 1}}
         assert "run" not in body  # actions are bound by the session, never named in data
+
+
+def _generated(folder, rules, facts=3, values=200):
+    """A rulebase of ``facts`` facts with ``values`` values each, one outcome, and ``rules`` (list of when-texts)."""
+    lines = ["rulebase:", "  id: wide", "  title: {nb: w, en: w}", "  source: test",
+             "  sections: {'§1': {nb: a, en: a}}", "  sides: {someone: {nb: a, en: a}}", "facts:"]
+    for f in range(facts):
+        lines += [f"  - id: f{f}", "    type: choice", "    label: {nb: x, en: x}", "    question: {nb: x, en: x}", "    values:"]
+        lines += [f"      - {{id: v{v}, label: {{nb: v{v}, en: v{v}}}}}" for v in range(values)]
+    lines += ["outcomes:", "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a},",
+              "     steps: {nb: [a], en: [a]}, reply: {nb: a, en: a}}", "rules:"]
+    for i, when in enumerate(rules):
+        lines += [f"  - id: r{i}", "    title: {nb: a, en: a}", "    cites: ['§1']", f"    when: {when}", "    then: {outcome: hit}"]
+    folder.mkdir()
+    (folder / "wide.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _run(folder, facts, tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    case = tmp_path / "c.yaml"
+    case.write_text(f"facts: {facts}\n", encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "engine", "run", "--rules", str(folder), "--format", "json", str(case)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_wide_conditions_compile_to_a_network_the_engine_takes(tmp_path):
+    # `any` over three facts of 200 values: as equalities, 600 siblings would hang durable-rules
+    from engine.compiler import MAX_SIBLINGS, fan_out
+    from engine.loader import load
+
+    values = ", ".join(f"v{v}" for v in range(200))
+    folder = _generated(tmp_path / "wide", ["{any: [" + ", ".join(f"{{f{f}: [{values}]}}" for f in range(3)) + "]}"])
+    width, _ = fan_out(load(folder).rulebase.rules)
+    assert width <= MAX_SIBLINGS
+    proc = _run(folder, "{f2: v199}", tmp_path)
+    assert proc.returncode == 0 and '"outcome": "hit"' in proc.stdout
+
+
+def test_many_rules_starting_apart_are_refused_before_the_engine_hangs(tmp_path):
+    folder = _generated(tmp_path / "apart", [f"{{f{i % 3}: v{i // 3}}}" for i in range(600)])
+    proc = _run(folder, "{f0: v1}", tmp_path)
+    assert proc.returncode == 2
+    assert "start with 600 different tests side by side" in proc.stderr and "at most 500" in proc.stderr
+
+
+def test_many_rules_sharing_a_first_test_are_fine(tmp_path):
+    folder = _generated(tmp_path / "shared", [f"{{all: [{{f0: v{i % 2}}}, {{f1: v{i // 2}}}]}}" for i in range(400)])
+    proc = _run(folder, "{f0: v1, f1: v199}", tmp_path)
+    assert proc.returncode == 0, proc.stderr

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from engine.errors import InputError
-from engine.loader import MAX_RULES, load
+from engine.loader import load
 
 from .conftest import ROOT
 
@@ -177,12 +177,3 @@ def test_rule_file_linking_outside_the_folder(printer, tmp_path):
     outside.write_text("facts: []\n", encoding="utf-8")
     (printer.folder / "link.yaml").symlink_to(outside)
     assert "links outside the rulebase folder" in problems(printer.folder)[0].message
-
-
-def test_too_many_rules_for_the_engine(printer):
-    rule = ("  - id: extra{n}\n    title: {{nb: x, en: x}}\n    cites: ['§1']\n"
-            "    when: {{power_light: no}}\n    then: {{state: unpowered}}\n")
-    for part in range(2):
-        body = "".join(rule.format(n=part * 1000 + i) for i in range(MAX_RULES // 2 + 1))
-        (printer.folder / f"extra{part}.yaml").write_text("rules:\n" + body, encoding="utf-8")
-    assert any(f"at most {MAX_RULES}" in p.message for p in problems(printer.folder))

@@ -76,7 +76,31 @@ def test_bad_yaml_syntax_has_line_and_column():
 def test_json_syntax_and_duplicates():
     problem = refusal('{"a": 1,}', as_json=True, name="f.json")
     assert problem.message.startswith("not valid JSON") and problem.line == 1
-    assert "duplicate key" in refusal('{"a": 1, "a": 2}', as_json=True, name="f.json").message
+    duplicate = refusal('{"a": 1,\n "a": 2}', as_json=True, name="f.json")
+    assert "duplicate key 'a'" in duplicate.message and (duplicate.line, duplicate.column) == (2, 2)
+
+
+def test_valid_json_that_yaml_cannot_read_is_accepted():
+    assert parse("f.json", b'{\n\t"facts": {}\n}', as_json=True).data == {"facts": {}}
+    key = "k" * 2000
+    assert parse("f.json", ('{"%s": 1}' % key).encode(), as_json=True).data == {key: 1}
+    assert parse("f.json", b'{"a": 1e-07}', as_json=True).data == {"a": 1e-07}  # JSON's reading of numbers
+
+
+def test_unpaired_surrogate_is_refused_with_location():
+    problem = refusal('a: 1\nid: "\\ud800"\n')
+    assert (problem.line, problem.column) == (2, 5) and "surrogate" in problem.message
+    assert "surrogate" in refusal('{\n\t"id": "\\ud800"}', as_json=True, name="f.json").message
+
+
+def test_a_pipe_is_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as info:
+        read_document(fifo)
+    assert "not a regular file" in info.value.problems[0].message
 
 
 def test_empty_document_is_none():
