@@ -44,27 +44,32 @@ class Any:
     items: tuple
 
 
-def truth(node, facts: dict, settled: frozenset = frozenset()):
+def truth(node, facts: dict, possible: dict | None = None):
     """True, False, or None (undecided) for ``node`` given the known ``facts``.
 
-    ``settled`` names unknown facts that can never get a value (no rule can
-    still derive them): tests on them are decided, not undecided.
+    ``possible`` maps unknown facts to the values they can still take (an
+    empty set: the fact will stay unknown); a test no possible value can
+    pass is decided False rather than undecided.
     """
     if isinstance(node, In):
         if node.fact in facts:
             return facts[node.fact] in node.values
-        return False if node.fact in settled else None
+        if possible is not None and node.fact in possible and not (possible[node.fact] & node.values):
+            return False
+        return None
     if isinstance(node, Known):
         if node.fact in facts:
             return True
-        return False if node.fact in settled else None
+        if possible is not None and node.fact in possible and not possible[node.fact]:
+            return False
+        return None
     if isinstance(node, Not):
-        inner = truth(node.item, facts, settled)
+        inner = truth(node.item, facts, possible)
         return None if inner is None else not inner
     if isinstance(node, All):
         result = True
         for item in node.items:
-            value = truth(item, facts, settled)
+            value = truth(item, facts, possible)
             if value is False:
                 return False
             if value is None:
@@ -72,7 +77,7 @@ def truth(node, facts: dict, settled: frozenset = frozenset()):
         return result
     result = False
     for item in node.items:  # Any
-        value = truth(item, facts, settled)
+        value = truth(item, facts, possible)
         if value is True:
             return True
         if value is None:
@@ -80,24 +85,24 @@ def truth(node, facts: dict, settled: frozenset = frozenset()):
     return result
 
 
-def undecided_facts(node, facts: dict, settled: frozenset = frozenset()) -> list:
+def undecided_facts(node, facts: dict, possible: dict | None = None) -> list:
     """Unknown facts whose value could still decide ``node``, in the order they are read."""
     out: list = []
-    _undecided(node, facts, settled, out)
+    _undecided(node, facts, possible, out)
     return out
 
 
-def _undecided(node, facts, settled, out):
-    if truth(node, facts, settled) is not None:
+def _undecided(node, facts, possible, out):
+    if truth(node, facts, possible) is not None:
         return
     if isinstance(node, (In, Known)):
         if node.fact not in out:
             out.append(node.fact)
     elif isinstance(node, Not):
-        _undecided(node.item, facts, settled, out)
+        _undecided(node.item, facts, possible, out)
     else:
         for item in node.items:
-            _undecided(item, facts, settled, out)
+            _undecided(item, facts, possible, out)
 
 
 def facts_read(node) -> list:

@@ -13,34 +13,38 @@ from .conditions import facts_read, truth, undecided_facts
 from .model import OUTCOME, Rulebase
 
 
-def settled_facts(rulebase: Rulebase, facts: dict) -> frozenset:
-    """Unknown derived facts that no rule can conclude any more, whatever is asked."""
-    settled = {f.id for f in rulebase.facts.values() if f.derived and f.id not in facts and f.id not in rulebase.rules_for}
+def possible_values(rulebase: Rulebase, facts: dict) -> dict:
+    """For each unknown derived fact, the values some rule could still conclude.
+
+    Starts from every value and removes those whose rules are all decided
+    False, until nothing changes (removing a value can decide a rule
+    further down the chain).
+    """
+    possible = {f.id: frozenset(f.value_ids()) for f in rulebase.facts.values() if f.derived and f.id not in facts}
     changed = True
     while changed:
         changed = False
-        for target, rules in rulebase.rules_for.items():
-            if target == OUTCOME or target in facts or target in settled:
-                continue
-            frozen = frozenset(settled)
-            if all(truth(rule.when, facts, frozen) is False for rule in rules):
-                settled.add(target)
+        for name, values in possible.items():
+            now = frozenset(rule.value for rule in rulebase.rules_for.get(name, ())
+                            if rule.value in values and truth(rule.when, facts, possible) is not False)
+            if now != values:
+                possible[name] = now
                 changed = True
-    return frozenset(settled)
+    return possible
 
 
 def missing_facts(rulebase: Rulebase, facts: dict) -> list:
     """Askable facts that could still change the outcome, in the rulebase's declared order."""
-    settled = settled_facts(rulebase, facts)
+    possible = possible_values(rulebase, facts)
     wanted: set = set()
     visited: set = set()
 
     def visit(target):
         visited.add(target)
         for rule in rulebase.rules_for.get(target, ()):
-            if truth(rule.when, facts, settled) is False:
+            if truth(rule.when, facts, possible) is False:
                 continue
-            for name in undecided_facts(rule.when, facts, settled):
+            for name in undecided_facts(rule.when, facts, possible):
                 fact = rulebase.facts[name]
                 if not fact.derived:
                     wanted.add(name)
