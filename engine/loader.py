@@ -94,6 +94,7 @@ class _Joiner:
         self.problems: list = []
         self.warnings: list = []
         self.seen: dict = {}  # (kind, id) -> (doc, path)
+        self.filled: dict = {}  # outcome id -> {fact named by a {placeholder}: (doc, path)}
 
     def report(self, doc, path, message, *, at_key=False, severity="error"):
         problem = doc.problem(path, message, at_key=at_key, severity=severity)
@@ -124,6 +125,7 @@ class _Joiner:
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
         self.widths(rules)
+        self.placeholders(facts, rules)
         if len(rules) > MAX_RULES:
             self.problems.append(Problem(str(self.folder), f"{len(rules)} rules; spor reads at most {MAX_RULES} in one rulebase"))
         self.derivations(facts, rules)
@@ -203,6 +205,8 @@ class _Joiner:
                         for name in PLACEHOLDER.findall(one):
                             if name not in facts:
                                 self.report(doc, where, f"{{{name}}} names no fact{closest(name, facts)}")
+                            else:
+                                self.filled.setdefault(ident, {}).setdefault(name, (doc, where))
             outcomes[ident] = Outcome(
                 id=ident, side=data["side"], cites=self.cites(doc, path + ("cites",), data["cites"]),
                 verdict=_text(data["verdict"]), steps={k: tuple(v) for k, v in data["steps"].items()},
@@ -242,6 +246,20 @@ class _Joiner:
             return None
         values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m)).values(fact, raw, path)
         return next(iter(values), None)
+
+    def placeholders(self, facts, rules):
+        """A {fact} in an outcome's text must be known whenever a rule reaches that outcome."""
+        from .boxes import ABSENT, TooComplex, boxes
+
+        for rule in rules:
+            for name, (doc, where) in self.filled.get(rule.value if rule.target == OUTCOME else None, {}).items():
+                try:
+                    regions = boxes(rule.when, facts)
+                except TooComplex:
+                    continue
+                if any(name not in box or ABSENT in box[name] for box in regions):
+                    self.report(doc, where, f"{{{name}}} may be unknown when rule {rule.id!r} reaches this outcome: "
+                                "name only facts that every rule concluding it tests")
 
     def widths(self, rules):
         """Refuse what the inference engine cannot build: it hangs on a node with 512 siblings."""

@@ -177,3 +177,10 @@ def test_rule_file_linking_outside_the_folder(printer, tmp_path):
     outside.write_text("facts: []\n", encoding="utf-8")
     (printer.folder / "link.yaml").symlink_to(outside)
     assert "links outside the rulebase folder" in problems(printer.folder)[0].message
+
+
+def test_placeholder_must_be_known_when_the_outcome_is_reached(printer):
+    folder = printer("verdict: {nb: Koble til strømmen., en: Plug it in.}", 'verdict: {nb: Koble til strømmen., en: "Plug it in ({paper})."}')
+    (problem,) = problems(folder)
+    assert "{paper} may be unknown when rule 'plug' reaches this outcome" in problem.message
+    assert problem.path[-2:] == ("verdict", "en")

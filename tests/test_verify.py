@@ -70,7 +70,7 @@ def test_unreachable_rule_needs_derived_values_that_never_meet(edited):
                 "      investigate: sender_mail_program\n      status_location: email_log\n    then:")
     report = verify(rb)
     dead = [f for f in report.errors if f.code == "unreachable"]
-    assert [f.rules for f in dead] == [("outcome-check-mail-program",)]
+    assert [f.rules for f in dead] == [("outcome-not-in-sent-folder",)]
     assert dead[0].line is not None and dead[0].file.endswith("50-outcomes.yaml")
     gaps = [f for f in report.errors if f.code == "gap"]
     assert gaps and all("investigate = sender_mail_program" in f.message for f in gaps)
