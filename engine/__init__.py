@@ -5,10 +5,9 @@ YAML files (validated by ``schemas/``) holds the domain, and durable-rules
 does the matching. The Python API the CLI is built on:
 
 >>> from engine import load_rulebase, Evaluator
->>> rulebase = load_rulebase()            # the shipped rulebase
->>> result = Evaluator(rulebase).evaluate({"module": "lonn"})
->>> [fact.id for fact in result.missing][:1]
-['concern']
+>>> rulebase = load_rulebase("path/to/rules")   # or () for the shipped one
+>>> result = Evaluator(rulebase).evaluate({"some_fact": "some_value"})
+>>> result.outcome, [fact.id for fact in result.missing]
 """
 from __future__ import annotations
 

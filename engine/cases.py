@@ -1,8 +1,9 @@
 """Case files: read, validate against the schema, and normalise their values.
 
-A case names values the way people write them (``Lønn``, ``payroll``,
-``Levert``, ``yes``); this module maps each to the value id the rules use,
-or reports the value with the closest allowed one. Nothing a case gives is
+A case names values the way people write them (a label in either
+language, a synonym, any letter case, ``yes``/``ja``/``true``); this module
+maps each to the value id the rules use, or reports the value with the
+closest allowed one. Nothing a case gives is
 dropped: an unknown fact or value is an error, never ignored.
 """
 from __future__ import annotations
@@ -37,20 +38,17 @@ class Normaliser:
         self.rulebase = rulebase
         self.tables = {fid: vocabulary.build(f.values)[0] for fid, f in rulebase.facts.items()}
 
-    def value(self, fact_id: str, raw):
-        """(value id, None) or (None, message)."""
+    def value(self, fact_id: str, raw, written: str | None = None):
+        """(value id, None) or (None, message); ``written`` is the scalar as the file spelt it."""
         fact = self.rulebase.facts[fact_id]
-        if isinstance(raw, bool):
-            if fact.type == "yesno":
-                return ("yes" if raw else "no"), None
-            return None, f"expected one of {self._allowed(fact)} for {fact_id!r}, found {str(raw).lower()}"
-        if not isinstance(raw, str):
-            return None, f"expected a value of {fact_id!r}, found {raw!r}"
-        found = self.tables[fact_id].get(vocabulary.token(raw))
+        text = vocabulary.scalar_text(fact, raw, written)
+        if text is None:
+            return None, f"expected a value of {fact_id!r}, found {raw!r}; allowed: {self._allowed(fact)}"
+        found = self.tables[fact_id].get(vocabulary.token(text))
         if found is None:
             words = [w for v in fact.values for w in vocabulary.words(v)]
-            hint = closest(vocabulary.token(raw), sorted({vocabulary.token(w) for w in words}))
-            return None, f"{raw!r} is not a value of {fact_id!r}{hint}; allowed: {self._allowed(fact)}"
+            hint = closest(vocabulary.token(text), sorted({vocabulary.token(w) for w in words}))
+            return None, f"{text!r} is not a value of {fact_id!r}{hint}; allowed: {self._allowed(fact)}"
         return found, None
 
     def _allowed(self, fact) -> str:
@@ -66,7 +64,7 @@ class Normaliser:
                 continue
             if raw is None:  # written as null: explicitly unknown
                 continue
-            value, message = self.value(name, raw)
+            value, message = self.value(name, raw, doc.raw.get(where))
             if message:
                 problems.append(doc.problem(where, message))
             else:

@@ -7,6 +7,7 @@ report it). A Python traceback is never shown.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,13 @@ from . import python_supported, unsupported_python_message
 from .errors import EngineFailure, InputError
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_KEY = "spor.exit"  # ctx.meta: the exit code a command has earned so far
+
+
+def _earn(code: int) -> int:
+    """Record the exit code so far, so that a closed output pipe does not turn it into 0."""
+    click.get_current_context().meta[EXIT_KEY] = code
+    return code
 
 
 def _say_problems(problems) -> None:
@@ -58,8 +66,9 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (| head): not an error
-            ctx.exit(EXIT_OK)
+            # the reader went away (| head): stop writing, keep the exit code earned so far
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ctx.meta.get(EXIT_KEY, EXIT_OK))
         except Exception as exc:  # a bug in spor: say so plainly
             click.echo(f"spor: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
             ctx.exit(EXIT_INTERNAL)
@@ -72,13 +81,13 @@ def cli():
 
 
 @cli.command()
-@click.argument("cases", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="text for reading, json (one object per line) for scripts, markdown for a ticket reply.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the output.")
 @_rules_option
 def run(cases, fmt, lang, rules_dir):
-    """Diagnose each CASE file (YAML or JSON; - reads standard input).
+    """Diagnose each CASE file (YAML or JSON; a folder: every case file in it; - reads standard input).
 
     Exit 0 when every case reached an outcome, 1 when some case still misses
     facts (they are listed with their questions), 2 on bad input.
@@ -87,12 +96,22 @@ def run(cases, fmt, lang, rules_dir):
     from .evaluate import Evaluator
     from .render import RENDERERS
 
+    from pathlib import Path
+
+    from .suite import CASE_SUFFIXES
+
     loaded = _load(rules_dir)
     _say_problems(loaded.warnings)
     rulebase = loaded.rulebase
     evaluator, normaliser, render = Evaluator(rulebase), Normaliser(rulebase), RENDERERS[fmt]
     code, first = EXIT_OK, True
+    paths = []
     for path in cases:
+        if path != "-" and Path(path).is_dir():
+            paths += sorted(str(p) for p in Path(path).rglob("*") if p.suffix.lower() in CASE_SUFFIXES and p.is_file())
+        else:
+            paths.append(path)
+    for path in paths:
         try:
             if path == "-":
                 case = load_case("-", normaliser, stream=sys.stdin.buffer, name="<stdin>")
@@ -100,15 +119,15 @@ def run(cases, fmt, lang, rules_dir):
                 case = load_case(path, normaliser)
         except InputError as exc:
             _say_problems(exc.problems)
-            code = EXIT_INPUT
+            code = _earn(EXIT_INPUT)
             continue
-        result = evaluator.evaluate(case.facts, case_id=case.id, source=case.source)
+        result = evaluator.evaluate(case.facts, case_id=case.id, source=case.source, title=case.title, notes=case.notes)
         if fmt != "json" and not first:
             click.echo("\n" + "-" * 40 + "\n")
         first = False
         click.echo(render(result, lang), nl=fmt == "json")
         if not result.complete and code == EXIT_OK:
-            code = EXIT_INCOMPLETE
+            code = _earn(EXIT_INCOMPLETE)
     sys.exit(code)
 
 
@@ -151,6 +170,7 @@ def check(rules_dir, strict, fmt):
     warnings = [dict(p.as_dict(), code="load") for p in loaded.warnings] + [f.as_dict() for f in report.warnings]
     errors = [f.as_dict() for f in report.errors]
     failed = bool(errors) or (strict and bool(warnings))
+    _earn(EXIT_INCOMPLETE if failed else EXIT_OK)
     if fmt == "json":
         click.echo(json.dumps({"rulebase": loaded.rulebase.id, "ok": not failed, "errors": len(errors),
                                "warnings": len(warnings), "findings": errors + warnings}, ensure_ascii=False))
@@ -195,6 +215,8 @@ def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt, lang):
     files_cov = coverage(rulebase, runs) if (show_coverage or fail_under is not None) else []
     percent = total_percent(files_cov) if files_cov else None
     below = fail_under is not None and percent is not None and percent < fail_under
+    bad = counts["fail"] or counts["error"] or below or not runs
+    _earn(EXIT_INCOMPLETE if bad else EXIT_OK)
     if fmt == "json":
         click.echo(json.dumps({
             "cases": [{"case": r.case_id, "source": r.source, "status": r.status,
@@ -233,7 +255,6 @@ def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt, lang):
         if counts["skip"]:
             summary += f", {counts['skip']} skipped"
         click.echo(summary)
-    bad = counts["fail"] or counts["error"] or below or not runs
     sys.exit(EXIT_INCOMPLETE if bad else EXIT_OK)
 
 
@@ -274,6 +295,7 @@ def diff(old_rules, new_rules, cases, fmt):
     entries = impact(old, new, discover(cases or ["examples"]))
     changed = [e for e in entries if e.differences]
     broken = [e for e in entries if e.problems]
+    _earn(EXIT_INPUT if broken else EXIT_INCOMPLETE if changed else EXIT_OK)
     if fmt == "json":
         for e in entries:
             click.echo(json.dumps({"case": e.case_id, "source": e.source, "changed": bool(e.differences),

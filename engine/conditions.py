@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import NO, YES
 from .suggest import closest
+from .vocabulary import scalar_text
 
 RESERVED = {"all", "any", "not"}
 
@@ -105,40 +105,25 @@ def _undecided(node, facts, possible, out):
             _undecided(item, facts, possible, out)
 
 
-def facts_read(node) -> list:
-    """Every fact a condition mentions, in the order it mentions them."""
-    out: list = []
-    _read(node, out)
-    return out
-
-
-def _read(node, out):
-    if isinstance(node, (In, Known)):
-        if node.fact not in out:
-            out.append(node.fact)
-    elif isinstance(node, Not):
-        _read(node.item, out)
+def signed_leaves(node, negated: bool = False):
+    """Yield (test, negated) for every test (In or Known) of a condition, in order."""
+    if isinstance(node, Not):
+        yield from signed_leaves(node.item, not negated)
+    elif isinstance(node, (In, Known)):
+        yield node, negated
     else:
         for item in node.items:
-            _read(item, out)
+            yield from signed_leaves(item, negated)
 
 
 def leaves(node):
     """Yield every test (In or Known) of a condition."""
-    if isinstance(node, (In, Known)):
-        yield node
-    elif isinstance(node, Not):
-        yield from leaves(node.item)
-    else:
-        for item in node.items:
-            yield from leaves(item)
+    return (leaf for leaf, _ in signed_leaves(node))
 
 
-def rule_value(fact, raw):
-    """The value id a rule file means by ``raw`` for ``fact`` (YAML's yes/no arrive as booleans)."""
-    if fact.type == "yesno" and isinstance(raw, bool):
-        return YES if raw else NO
-    return raw
+def facts_read(node) -> list:
+    """Every fact a condition mentions, in the order it mentions them."""
+    return list(dict.fromkeys(leaf.fact for leaf in leaves(node)))
 
 
 class ConditionParser:
@@ -148,9 +133,10 @@ class ConditionParser:
     that one run lists all of them.
     """
 
-    def __init__(self, facts: dict, report):
+    def __init__(self, facts: dict, report, written=lambda path: None):
         self.facts = facts
         self.report = report
+        self.written = written  # path -> the scalar as the file spelt it
 
     def parse(self, data, path):
         items = []
@@ -184,8 +170,8 @@ class ConditionParser:
         pairs = [(path + (i,), raw) for i, raw in enumerate(spec)] if isinstance(spec, list) else [(path, spec)]
         out = set()
         for where, raw in pairs:
-            value = rule_value(fact, raw)
-            if not isinstance(value, str) or fact.value(value) is None:
+            value = scalar_text(fact, raw, self.written(where))
+            if value is None or fact.value(value) is None:
                 self.report(
                     where,
                     f"{raw!r} is not a value of {fact.id!r}{closest(str(value), fact.value_ids())}; "

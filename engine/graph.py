@@ -8,14 +8,14 @@ README's copy can be checked for freshness by a test.
 """
 from __future__ import annotations
 
-from .conditions import In, Known, Not, leaves
+from .conditions import Known, facts_read, signed_leaves
 from .model import OUTCOME, Rulebase
 
 
 def _tests(node, fact: str) -> str:
     """The tests a condition makes on one fact, as short text."""
     parts = []
-    for leaf, negated in _leaves_with_sign(node):
+    for leaf, negated in signed_leaves(node):
         if leaf.fact != fact:
             continue
         if isinstance(leaf, Known):
@@ -29,26 +29,12 @@ def _tests(node, fact: str) -> str:
     return " / ".join(dict.fromkeys(parts))
 
 
-def _leaves_with_sign(node, negated=False):
-    if isinstance(node, Not):
-        yield from _leaves_with_sign(node.item, not negated)
-    elif isinstance(node, (In, Known)):
-        yield node, negated
-    else:
-        for item in node.items:
-            yield from _leaves_with_sign(item, negated)
-
-
 def _edges(rb: Rulebase):
     """(source fact, target node id, label) for each fact each rule reads."""
     for rule in rb.rules:
         target = f"o_{rule.value}" if rule.target == OUTCOME else f"f_{rule.target}"
-        seen = []
-        for leaf in leaves(rule.when):
-            if leaf.fact in seen:
-                continue
-            seen.append(leaf.fact)
-            yield f"f_{leaf.fact}", target, f"{rule.id}: {_tests(rule.when, leaf.fact)} ⇒ {rule.value}"
+        for fact in facts_read(rule.when):
+            yield f"f_{fact}", target, f"{rule.id}: {_tests(rule.when, fact)} ⇒ {rule.value}"
 
 
 def _cites(rb: Rulebase, fact_id: str) -> list:

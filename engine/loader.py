@@ -16,7 +16,7 @@ from pathlib import Path
 from . import schemas, vocabulary
 from .conditions import RESERVED, ConditionParser, facts_read
 from .errors import InputError, Problem
-from .model import OUTCOME, Fact, Outcome, Rule, Rulebase, Text, Value
+from .model import OUTCOME, PLACEHOLDER, Fact, Outcome, Rule, Rulebase, Text, Value
 from .reader import Document, read_document
 from .suggest import closest
 
@@ -26,7 +26,6 @@ MAX_FILE_BYTES = 16 << 20
 # by compiler.fan_out
 MAX_RULES = 10000
 RESERVED_FACTS = RESERVED | {OUTCOME, "sid", "id"}
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -36,7 +35,6 @@ class Loaded:
 
     rulebase: Rulebase
     warnings: list = field(default_factory=list)
-    documents: dict = field(default_factory=dict)  # file name -> Document
 
 
 def rule_files(folder: Path) -> list:
@@ -137,7 +135,7 @@ class _Joiner:
             facts=facts, rules=rules, outcomes=outcomes, folder=str(self.folder),
             fallback_section=data.get("fallback_section"), files=tuple(self.docs),
         )
-        return Loaded(rulebase, self.warnings, self.docs)
+        return Loaded(rulebase, self.warnings)
 
     def metadata(self):
         found = [(doc, doc.data["rulebase"]) for doc in self.docs.values() if "rulebase" in doc.data]
@@ -220,7 +218,8 @@ class _Joiner:
             ident = data["id"]
             unique = self.unique("rule", ident, doc, path + ("id",))
             cites = self.cites(doc, path + ("cites",), data["cites"])
-            parser = ConditionParser(facts, lambda p, m, at_key=False, doc=doc: self.report(doc, p, m, at_key=at_key))
+            parser = ConditionParser(facts, lambda p, m, at_key=False, doc=doc: self.report(doc, p, m, at_key=at_key),
+                                     lambda p, doc=doc: doc.raw.get(tuple(p)))
             when = parser.parse(data["when"], path + ("when",))
             (target, raw), = data["then"].items()
             value = self.conclusion(doc, path + ("then", target), target, raw, facts, outcomes)
@@ -244,7 +243,8 @@ class _Joiner:
         if not fact.derived:
             self.report(doc, path, f"concludes {target!r}, which a case gives: only facts marked 'derived: true' can be concluded", at_key=True)
             return None
-        values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m)).values(fact, raw, path)
+        values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m),
+                                 lambda p: doc.raw.get(tuple(p))).values(fact, raw, path)
         return next(iter(values), None)
 
     def placeholders(self, facts, rules):

@@ -26,7 +26,6 @@ _CATALOGUE = {
     "because": ("fordi", "because"),
     "unknown": ("ukjent", "unknown"),
     "no_rule": ("Ingen regel har slått til.", "No rule has fired."),
-    "sections": ("Kilde", "Source"),
     "w_not_needed": (
         "{fact} = {value} ble oppgitt, men trengs ikke for denne diagnosen.",
         "{fact} = {value} was given but is not needed for this diagnosis.",
@@ -35,6 +34,11 @@ _CATALOGUE = {
         "Regelen {rule} ville gitt {fact} = {value}, men {other} ble brukt (motstridende regler).",
         "Rule {rule} would give {fact} = {value}, but {other} was used (conflicting rules).",
     ),
+    "w_contradicts_given": (
+        "Regelen {rule} gir {fact} = {value} ut fra de andre faktaene, men saken oppgir {other}.",
+        "Rule {rule} gives {fact} = {value} from the other facts, but the case gives {other}.",
+    ),
+    "notes": ("Notater", "Notes"),
     "w_gap": (
         "Ingen regel gir et utfall for disse faktaene, og ingen flere spørsmål kan endre det: regelbasen har et hull.",
         "No rule gives an outcome for these facts and no further question can change that: the rulebase has a gap.",

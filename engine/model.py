@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 OUTCOME = "outcome"  # the target name of rules that conclude an outcome
 YES, NO = "yes", "no"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {fact} in an outcome's texts
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,9 @@ class Fact:
     line: int | None = None
     column: int | None = None
 
-    @property
-    def askable(self) -> bool:
-        """A fact the agent can be asked about (not one only rules conclude)."""
-        return not self.derived
+    def prompt(self, lang: str) -> str:
+        """What to ask the agent: the question, or the label for a fact without one."""
+        return self.question.get(lang) if self.question else self.label.get(lang)
 
     def value(self, value_id: str) -> Value | None:
         for value in self.values:
@@ -106,9 +108,6 @@ class Rulebase:
         self.rules_for = {}
         for rule in self.rules:
             self.rules_for.setdefault(rule.target, []).append(rule)
-
-    def input_facts(self) -> list:
-        return [f for f in self.facts.values() if f.askable]
 
     def label(self, fact_id: str, value_id: str, lang: str) -> str:
         """The label of a value in the given language (the id when unknown)."""

@@ -55,7 +55,7 @@ def missing_facts(rulebase: Rulebase, facts: dict) -> list:
     return [fact for fact in rulebase.facts.values() if fact.id in wanted]
 
 
-def unneeded_facts(rulebase: Rulebase, given: dict, firings: list) -> list:
+def unneeded_facts(given: dict, firings: list) -> list:
     """Given facts that no fired rule read (only meaningful once an outcome is reached)."""
     read = set()
     for firing in firings:

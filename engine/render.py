@@ -10,11 +10,57 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
-from .evaluate import Result, fill
+from .evaluate import Result
 from .messages import text as t
+from .model import PLACEHOLDER
 
 WIDTH = 88
+
+
+def fill(template: str, result: Result, lang: str) -> str:
+    """Replace ``{fact}`` in an outcome text with the label of the case's value."""
+    facts = result.facts
+    unknown = t("unknown", lang)
+    return PLACEHOLDER.sub(
+        lambda m: result.rulebase.label(m.group(1), facts[m.group(1)], lang) if m.group(1) in facts else unknown,
+        template,
+    )
+
+
+def as_json(result: Result, lang: str = "nb") -> dict:
+    """The result as the plain data ``schemas/result.schema.json`` describes."""
+    rb = result.rulebase
+    outcome = result.outcome
+    return {
+        "case": result.case_id,
+        "source": result.source,
+        "title": result.title,
+        "notes": result.notes,
+        "rulebase": rb.id,
+        "outcome": outcome.id if outcome else None,
+        "side": outcome.side if outcome else None,
+        "verdict": fill(outcome.verdict.get(lang), result, lang) if outcome else None,
+        "complete": result.complete,
+        "facts": result.facts,
+        "given": list(result.given),
+        "derived": list(result.derived),
+        "missing": [
+            {"fact": fact.id, "question": fact.prompt(lang), "where": fact.where.get(lang) if fact.where else None,
+             "values": list(fact.value_ids())}
+            for fact in result.missing
+        ],
+        "trace": [
+            {"rule": f.rule.id, "title": f.rule.title.get(lang), "file": Path(f.rule.file).name,
+             "cites": list(f.rule.cites), "saw": f.saw, "concluded": {f.rule.target: f.rule.value}}
+            for f in result.trace
+        ],
+        "warnings": [
+            {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
+            for w in result.warnings
+        ],
+    }
 
 
 def _wrap(body: str, indent: str, first: str | None = None) -> str:
@@ -46,8 +92,7 @@ def _reason(result: Result, firing, lang: str) -> tuple:
 def text(result: Result, lang: str = "nb") -> str:
     rb = result.rulebase
     lines = []
-    head = f"{t('case', lang)}: {result.case_id}"
-    lines.append(head)
+    lines.append(f"{t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""))
     outcome = result.outcome
     if outcome:
         lines.append(_wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
@@ -61,8 +106,7 @@ def text(result: Result, lang: str = "nb") -> str:
         if result.missing:
             lines += ["", f"{t('missing', lang)}:"]
         for i, fact in enumerate(result.missing, 1):
-            question = fact.question.get(lang) if fact.question else fact.label.get(lang)
-            lines.append(_wrap(f"{fact.id}: {question}", "     ", f"  {i}. "))
+            lines.append(_wrap(f"{fact.id}: {fact.prompt(lang)}", "     ", f"  {i}. "))
             answers = ", ".join(f"{v.id} ({v.label.get(lang)})" for v in fact.values)
             lines.append(_wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
             if fact.where:
@@ -83,13 +127,15 @@ def text(result: Result, lang: str = "nb") -> str:
         lines += ["", f"{t('warnings', lang)}:"]
         for warning in result.warnings:
             lines.append(_wrap(warning.message(lang, rb), "    ", "  - "))
+    if result.notes:
+        lines += ["", f"{t('notes', lang)}:", _wrap(result.notes, "  ")]
     return "\n".join(lines) + "\n"
 
 
 def markdown(result: Result, lang: str = "nb") -> str:
     rb = result.rulebase
     outcome = result.outcome
-    out = [f"### {t('case', lang)}: {result.case_id}", ""]
+    out = [f"### {t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""), ""]
     if outcome:
         out += [f"**{t('verdict', lang)}:** {fill(outcome.verdict.get(lang), result, lang)}", "",
                 f"**{t('side', lang)}:** {rb.sides[outcome.side].get(lang)}", "", f"#### {t('steps', lang)}", ""]
@@ -98,9 +144,8 @@ def markdown(result: Result, lang: str = "nb") -> str:
     else:
         out += [f"**{t('incomplete', lang)}**", "", f"#### {t('missing', lang)}", ""]
         for i, fact in enumerate(result.missing, 1):
-            question = fact.question.get(lang) if fact.question else fact.label.get(lang)
             where = f" ({t('where', lang)}: {fact.where.get(lang)})" if fact.where else ""
-            out.append(f"{i}. **{fact.id}**: {question}{where}")
+            out.append(f"{i}. **{fact.id}**: {fact.prompt(lang)}{where}")
     out += ["", f"#### {t('why', lang)}", ""]
     for firing in result.trace:
         rule, saw, concluded = _reason(result, firing, lang)
@@ -113,7 +158,7 @@ def markdown(result: Result, lang: str = "nb") -> str:
 
 
 def json_line(result: Result, lang: str = "nb") -> str:
-    return json.dumps(result.to_json(lang), ensure_ascii=False, sort_keys=False)
+    return json.dumps(as_json(result, lang), ensure_ascii=False)
 
 
 RENDERERS = {"text": text, "markdown": markdown, "json": json_line}

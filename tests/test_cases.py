@@ -36,9 +36,16 @@ def test_unknown_value_suggests_the_closest(normaliser):
     assert value is None and "did you mean 'levert'" in message and "allowed: levert (Levert / Delivered)" in message
 
 
-def test_boolean_for_a_choice_fact_is_refused(normaliser):
+def test_boolean_for_a_choice_fact_is_refused_as_written(write, normaliser):
     value, message = normaliser.value("module", True)
-    assert value is None and "expected one of" in message
+    assert value is None and message.startswith("expected a value of 'module', found True; allowed: lonn")
+    (problem,) = bad_case(write, normaliser, "facts:\n  module: on\n")
+    assert problem.message.startswith("'on' is not a value of 'module'")
+
+
+def test_unquoted_numbers_and_yaml_booleans_are_read_as_written(write, normaliser):
+    case = load_case(write("c.yaml", "facts:\n  on_agro24: 1\n  in_sent_folder: 0\n  bounce_received: off\n"), normaliser)
+    assert case.facts == {"on_agro24": "yes", "in_sent_folder": "no", "bounce_received": "no"}
 
 
 def bad_case(write, normaliser, text, name="case.yaml"):
@@ -82,7 +89,7 @@ def test_wrong_shape_and_unknown_top_level_key(write, normaliser):
 
 def test_nested_value_is_refused(write, normaliser):
     (problem,) = bad_case(write, normaliser, "facts:\n  module: {x: 1}\n")
-    assert problem.line == 2 and "expected text or true or false or null" in problem.message
+    assert problem.line == 2 and "expected text or true or false or a whole number or null" in problem.message
 
 
 def test_null_means_unknown(write, normaliser):

@@ -25,7 +25,7 @@ def test_text_output_puts_the_verdict_first():
     result = run(EXAMPLES / "payroll-not-received-delivered.yaml")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "Sak: payroll-not-received-delivered"
+    assert lines[0] == "Sak: payroll-not-received-delivered — Payslip emailed from Lønn never reached the employee"
     assert lines[1].startswith("Konklusjon: Eposten er levert til og tatt imot av mottakerens epostserver")
     order = [result.output.index(h) for h in ("Steg for agenten:", "Svar til kunden:", "Hvorfor:", "Fakta:")]
     assert order == sorted(order)
@@ -111,8 +111,8 @@ def test_internal_error_is_a_message_not_a_traceback(monkeypatch):
 
     monkeypatch.setattr("engine.evaluate.Evaluator.evaluate", boom)
     result = run(EXAMPLES / "payroll-was-it-sent.yaml")
-    assert result.exit_code == 3
-    assert "internal error: RuntimeError: simulated" in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 3 and isinstance(result.exception, SystemExit)  # handled, not raised
+    assert "internal error: RuntimeError: simulated" in result.stderr
 
 
 def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
@@ -137,3 +137,38 @@ def test_hostile_case_files_in_a_real_process(tmp_path, content):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout
     assert proc.stderr.startswith(f"spor: error: {path}")
+
+
+def test_a_folder_runs_every_case_in_it_and_bad_ones_do_not_stop_the_rest(tmp_path):
+    (tmp_path / "a.yaml").write_text("facts: {module: lonn, concern: sent, log_status: levert, bounce_received: no}\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("facts: {module: nope}\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a case\n", encoding="utf-8")
+    result = run("--format", "json", tmp_path, EXAMPLES / "payroll-was-it-sent.yaml")
+    assert result.exit_code == 2
+    assert [json.loads(line)["case"] for line in result.stdout.splitlines()] == ["a", "payroll-was-it-sent"]
+    assert "b.yaml:1:17" in result.stderr
+
+
+def test_closed_output_pipe_keeps_the_exit_code(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("facts: {module: nope}\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_given_derived_fact_that_contradicts_the_rules_is_warned():
+    result = run("--format", "json", "--lang", "en", "-", input="facts: {module: lonn, transport: external, in_sent_folder: no}\n")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert {"code": "contradicts_given", "fact": "transport",
+            "message": "Rule transport-payroll-builtin gives Transport = Built-in (SendGrid) from the other facts, "
+                       "but the case gives External (the mail program)."} in warnings
+
+
+def test_title_and_notes_are_passed_through():
+    data = json.loads(run("--format", "json", EXAMPLES / "transport-known-from-agent.yaml").stdout)
+    assert data["title"].startswith("The agent knows") and data["notes"].startswith("A derived fact may be given")

@@ -8,6 +8,7 @@ import pytest
 
 from engine.evaluate import Evaluator
 from engine.loader import load
+from engine.render import as_json
 
 from .conftest import ROOT
 
@@ -106,11 +107,11 @@ def test_answering_the_missing_questions_in_order_always_ends(evaluator):
 
 def test_sessions_are_isolated_and_order_does_not_matter(evaluator):
     cases = list(all_complete_cases())[:300]
-    first = [evaluator.evaluate(c).to_json() for c in cases]
+    first = [as_json(evaluator.evaluate(c)) for c in cases]
     shuffled = list(range(len(cases)))
     random.Random(3).shuffle(shuffled)
     for i in shuffled:
-        assert evaluator.evaluate(cases[i]).to_json() == first[i]
+        assert as_json(evaluator.evaluate(cases[i])) == first[i]
 
 
 def test_more_sessions_than_the_engine_keeps_alive(evaluator):
