@@ -167,3 +167,27 @@ def test_shipped_yaml_files_name_their_schema():
     for path in [*RULES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")]:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=../schemas/"), path
+
+
+def _undescribed(node, path, out):
+    """Properties and definitions whose description is not given in English / Norwegian."""
+    if not isinstance(node, dict):
+        return
+    for kind in ("properties", "$defs"):
+        for name, sub in node.get(kind, {}).items():
+            if " / " not in sub.get("description", ""):
+                out.append(f"{path}.{name}")
+            _undescribed(sub, f"{path}.{name}", out)
+    for key in ("items", "additionalProperties"):
+        _undescribed(node.get(key), f"{path}.{key}", out)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for i, sub in enumerate(node.get(key, [])):
+            _undescribed(sub, f"{path}.{key}[{i}]", out)
+
+
+@pytest.mark.parametrize("name", ["rulefile", "case", "result"])
+def test_every_schema_field_is_described_in_both_languages(name):
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    missing = []
+    _undescribed(schema, name, missing)
+    assert missing == []
