@@ -72,8 +72,11 @@ class Normaliser:
         return out
 
 
-def case_from_document(doc: Document, normaliser: Normaliser) -> Case:
-    """Validate one parsed case document and normalise its facts; raise InputError listing every problem."""
+def case_from_document(doc: Document, normaliser: Normaliser, default_id: str | None = None) -> Case:
+    """Validate one parsed case document and normalise its facts; raise InputError listing every problem.
+
+    A case without an ``id`` is named ``default_id``, or after its file.
+    """
     if doc.data is None:
         raise InputError([Problem(doc.name, "the file is empty: expected a case with a 'facts' mapping")])
     problems = schemas.validate(doc, "case")
@@ -84,7 +87,8 @@ def case_from_document(doc: Document, normaliser: Normaliser) -> Case:
     expect = _expect(data.get("expect"), doc, normaliser, problems)
     if problems:
         raise InputError(problems)
-    default_id = Path(doc.name).stem if doc.name not in ("-", "<stdin>") else "stdin"
+    if default_id is None:
+        default_id = Path(doc.name).stem if doc.name not in ("-", "<stdin>") else "stdin"
     return Case(
         id=str(data.get("id", default_id)), source=doc.name, facts=facts, title=data.get("title", ""),
         notes=data.get("notes", ""), expect=expect, document=doc,

@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import python_supported, unsupported_python_message
-from .errors import EngineFailure, InputError
+from .errors import EngineFailure, InputError, Problem
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_KEY = "spor.exit"  # ctx.meta: the exit code a command has earned so far
@@ -86,7 +86,8 @@ def cli():
               help="text for reading, json (one object per line) for scripts, markdown for a ticket reply.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the output.")
 @_rules_option
-def run(cases, fmt, lang, rules_dir):
+@click.option("--explain", is_flag=True, help="Add why not: the smallest change of the given facts that gives another outcome.")
+def run(cases, fmt, lang, rules_dir, explain):
     """Diagnose each CASE file (YAML or JSON; a folder: every case file in it; - reads standard input).
 
     Exit 0 when every case reached an outcome, 1 when some case still misses
@@ -125,10 +126,198 @@ def run(cases, fmt, lang, rules_dir):
         if fmt != "json" and not first:
             click.echo("\n" + "-" * 40 + "\n")
         first = False
-        click.echo(render(result, lang), nl=fmt == "json")
+        click.echo(_explained(result, fmt, lang, evaluator) if explain else render(result, lang), nl=fmt == "json")
         if not result.complete and code == EXIT_OK:
             code = _earn(EXIT_INCOMPLETE)
     sys.exit(code)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Write results here (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@_rules_option
+def batch(inputs, out_path, fmt, lang, rules_dir):
+    """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
+
+    One output record per input record, in input order: a result, or an
+    error record with the record's source and what was wrong. A summary goes
+    to standard error. Exit 0 all decided, 1 some incomplete or invalid, 2
+    usage.
+    """
+    import json
+
+    from .batch import CsvWriter, Summary, error_record, records
+    from .cases import Normaliser
+    from .evaluate import Evaluator
+    from .render import as_json
+
+    for raw in inputs:
+        from pathlib import Path
+
+        if not Path(raw).exists():
+            raise InputError([Problem(str(raw), "no such file or folder")])
+    rulebase = _load(rules_dir).rulebase
+    evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
+    try:
+        out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
+    except OSError as exc:
+        raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
+    summary = Summary()
+    writer = CsvWriter(out, rulebase) if fmt == "csv" else None
+    progress = sys.stderr.isatty()
+    try:
+        for record in records(inputs, normaliser):
+            if record.case is None:
+                summary.add_error()
+                data = error_record(record)
+                writer.error(data) if writer else out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            else:
+                case = record.case
+                result = evaluator.evaluate(case.facts, case_id=case.id, source=record.source, title=case.title, notes=case.notes)
+                summary.add(result, rulebase.summary)
+                data = as_json(result, lang)
+                writer.result(data) if writer else out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            out.flush()
+            _earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+            if progress and summary.records % 1000 == 0:
+                click.echo(f"\r{summary.records:,} records", nl=False, err=True)
+    finally:
+        if out_path:
+            out.close()
+    if progress and summary.records >= 1000:
+        click.echo("", err=True)
+    for line in summary.lines():
+        click.echo(line, err=True)
+    sys.exit(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+
+
+WHY_WORDS = {"?", "why", "hvorfor"}
+HOW_WORDS = {"how", "hvordan"}
+BACK_WORDS = {"back", "tilbake", "angre"}
+SKIP_WORDS = {"skip", "hopp over", "vet ikke", "don't know", "unknown", "ukjent"}
+RESTART_WORDS = {"restart", "start på nytt", "omstart"}
+QUIT_WORDS = {"quit", "exit", "q", "avslutt"}
+
+
+@cli.command()
+@click.argument("case", required=False, type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of questions and answers.")
+@_rules_option
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the session as a case file that `spor run` reproduces.")
+def ask(case, lang, rules_dir, save_path):
+    """Ask for the missing facts one at a time, then give the diagnosis.
+
+    Starts from nothing or from a partial CASE file. At any question:
+    ? (hvorfor/why) explains why it is asked, back undoes the last answer,
+    skip leaves it unknown, restart, quit. After the diagnosis, how
+    (hvordan) shows the rules and facts that led there. Reads answers from a
+    terminal or, one per line, from standard input. Exit 0 when a diagnosis
+    is reached, 1 when the case is left undecided, 2 on bad input.
+    """
+    from .cases import Normaliser, load_case
+    from .evaluate import Evaluator
+    from .interview import Interview
+    from .messages import text as t
+    from .render import question, reasons, text, why
+
+    rulebase = _load(rules_dir).rulebase
+    evaluator = Evaluator(rulebase)
+    start = load_case(case, Normaliser(rulebase)) if case else None
+    interview = Interview(evaluator, dict(start.facts) if start else {})
+    echo_answers = not sys.stdin.isatty()
+    click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
+
+    def read(prompt):
+        click.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if echo_answers and line:
+            click.echo(line.rstrip("\n"))
+        return None if line == "" else line.strip()
+
+    code, shown = EXIT_INCOMPLETE, None
+    while True:
+        result = interview.evaluator.evaluate(interview.known(), case_id=start.id if start else "ask",
+                                              title=start.title if start else "")
+        fact = interview.next_question(result)
+        if fact is None and shown != "end":
+            click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang))
+            code = _earn(EXIT_OK if result.complete else EXIT_INCOMPLETE)
+            shown = "end"
+        elif fact is not None and shown != fact.id:
+            click.echo("\n" + question(fact, lang, len(interview.history) + 1))
+            shown = fact.id
+        line = read("> ")
+        if line is None:
+            if fact is not None:
+                click.echo("\n" + t("ask_end_of_input", lang) + "\n\n" + text(result, lang))
+            break
+        word = " ".join(line.lower().split())
+        if word in QUIT_WORDS:
+            break
+        if word in WHY_WORDS and fact is not None:
+            click.echo(why(interview, fact, lang))
+        elif word in HOW_WORDS:
+            click.echo(t("ask_how_head", lang) + "\n" + "\n".join(reasons(result, lang)))
+        elif word in BACK_WORDS:
+            undone = interview.back()
+            click.echo(t("ask_undone", lang, fact=undone) if undone else t("ask_nothing_to_undo", lang))
+            shown = None
+        elif word in RESTART_WORDS:
+            interview.restart()
+            click.echo(t("ask_restarted", lang))
+            shown = None
+        elif word in SKIP_WORDS and fact is not None:
+            interview.skip(fact)
+            click.echo(t("ask_skipped", lang, fact=fact.id))
+        elif fact is not None:
+            hint = interview.answer(fact, line)
+            if hint:
+                click.echo(t("ask_invalid", lang, message=hint))
+        else:
+            click.echo(t("ask_unknown_command", lang, intro=t("ask_after", lang)))
+    if save_path:
+        _save_case(save_path, start, interview.known())
+        click.echo(t("ask_saved", lang, path=save_path))
+    sys.exit(code)
+
+
+def _explained(result, fmt, lang, evaluator) -> str:
+    """A result rendered with the nearest rival outcome (``--explain``)."""
+    import json
+
+    from .explain import nearest_rival
+    from .render import RENDERERS, as_json, rival_json, why_not
+
+    rival = nearest_rival(evaluator, result) if result.complete else None
+    if fmt == "json":
+        return json.dumps({**as_json(result, lang), "why_not": rival_json(rival)}, ensure_ascii=False)
+    body = RENDERERS[fmt](result, lang)
+    if not result.complete:
+        return body
+    lines = why_not(result, rival, lang)
+    if fmt == "markdown":
+        return body + "\n#### " + lines[0] + "\n\n" + "\n".join(line.strip() for line in lines[1:]) + "\n"
+    return body + "\n" + "\n".join(lines) + "\n"
+
+
+def _save_case(path, start, facts) -> None:
+    """Write a case file (YAML) with the facts of an interview."""
+    import yaml
+
+    data = {"id": start.id if start else "ask"}
+    if start and start.title:
+        data["title"] = start.title
+    if start and start.notes:
+        data["notes"] = start.notes
+    data["facts"] = facts
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot be written: {exc.strerror or exc}")]) from None
 
 
 @cli.command()

@@ -120,6 +120,9 @@ class _Joiner:
         sides = {k: _text(v) for k, v in meta["data"]["sides"].items()}
         self.sections = sections
         facts = self.facts()
+        for i, name in enumerate(meta["data"].get("summary", [])):
+            if name not in facts:
+                self.report(meta["doc"], ("rulebase", "summary", i), f"unknown fact {name!r}{closest(name, facts)}")
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
         self.widths(rules)
@@ -133,7 +136,7 @@ class _Joiner:
         rulebase = Rulebase(
             id=data["id"], title=_text(data["title"]), source=data["source"], sections=sections, sides=sides,
             facts=facts, rules=rules, outcomes=outcomes, folder=str(self.folder),
-            fallback_section=data.get("fallback_section"), files=tuple(self.docs),
+            fallback_section=data.get("fallback_section"), summary=tuple(data.get("summary", ())), files=tuple(self.docs),
         )
         return Loaded(rulebase, self.warnings)
 

@@ -101,6 +101,7 @@ class Rulebase:
     outcomes: dict  # id -> Outcome
     folder: str = ""
     fallback_section: str | None = None
+    summary: tuple = ()  # facts whose values batch summaries count
     files: tuple = ()
     rules_for: dict = field(default_factory=dict)  # target -> [Rule]
 

@@ -75,8 +75,7 @@ def _value(result: Result, fact: str, value, lang: str) -> str:
 
 
 def _fact_label(result: Result, fact: str, lang: str) -> str:
-    known = result.rulebase.facts.get(fact)
-    return known.label.get(lang) if known else fact
+    return _fact_label_rb(result.rulebase, fact, lang)
 
 
 def _reason(result: Result, firing, lang: str) -> tuple:
@@ -87,6 +86,77 @@ def _reason(result: Result, firing, lang: str) -> tuple:
     else:
         concluded = f"{_fact_label(result, rule.target, lang)} = {_value(result, rule.target, rule.value, lang)}"
     return rule, saw, concluded
+
+
+def reasons(result: Result, lang: str) -> list:
+    """The fired rules in order, each with what it concluded, its sections and the values it saw."""
+    if not result.trace:
+        return [f"  {t('no_rule', lang)}"]
+    lines = []
+    for i, firing in enumerate(result.trace, 1):
+        rule, saw, concluded = _reason(result, firing, lang)
+        lines.append(_wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
+        lines.append(_wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
+        lines.append(_wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
+    return lines
+
+
+def question(fact, lang: str, number: int | None = None) -> str:
+    """A question as ``spor ask`` shows it: the text, the numbered answers, where to look."""
+    head = f"{number}. " if number else ""
+    lines = [_wrap(f"{fact.prompt(lang)} ({fact.id})", "   ", head)]
+    for i, value in enumerate(fact.values, 1):
+        lines.append(f"   {i}) {value.id} — {value.label.get(lang)}")
+    if fact.where:
+        lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "   ", "   "))
+    return "\n".join(lines)
+
+
+def why(interview, fact, lang: str) -> str:
+    """MYCIN's WHY: the rules waiting on this answer and the chain they feed, up to the outcome."""
+    rb = interview.rulebase
+    waiting, chain = interview.why(fact.id)
+    lines = [t("ask_why_head", lang, label=fact.label.get(lang), fact=fact.id), t("ask_why_rules", lang)]
+    for item in waiting:
+        rule = item.rule
+        target = t("outcome", lang) if rule.target == "outcome" else _fact_label_rb(rb, rule.target, lang)
+        value = rule.value if rule.target == "outcome" else rb.label(rule.target, rule.value, lang)
+        lines.append(_wrap(f"{rule.id} ({', '.join(rule.cites)}): {rule.title.get(lang)}", "      ", "  - "))
+        lines.append(_wrap(f"{t('ask_gives', lang)}: {target} = {value}", "      ", "      "))
+        if item.also_needs:
+            lines.append(_wrap(f"{t('ask_also', lang)}: {', '.join(item.also_needs)}", "      ", "      "))
+    if chain:
+        lines.append(_wrap(t("ask_chain", lang, chain=" → ".join(_fact_label_rb(rb, c, lang) for c in chain)), "  ", "  "))
+    else:
+        lines.append("  " + t("ask_chain_direct", lang))
+    return "\n".join(lines)
+
+
+def _fact_label_rb(rb, fact: str, lang: str) -> str:
+    known = rb.facts.get(fact)
+    return known.label.get(lang) if known else fact
+
+
+def why_not(result: Result, rival, lang: str) -> list:
+    """Text lines for the nearest rival outcome (``explain.nearest_rival``)."""
+    lines = [f"{t('why_not', lang)}"]
+    if rival is None:
+        return lines + [f"  {t('why_not_none', lang)}"]
+    rb = result.rulebase
+    verdict = fill(rival.outcome.verdict.get(lang), result, lang)
+    lines.append(_wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
+    for change in rival.changes:
+        old = rb.label(change.fact, change.old, lang) if change.old else t("why_not_unset", lang)
+        lines.append(_wrap(f"{t('why_not_if', lang)} {_fact_label(result, change.fact, lang)} = "
+                           f"{rb.label(change.fact, change.new, lang)} ({t('why_not_instead', lang)} {old})", "      ", "    - "))
+    return lines
+
+
+def rival_json(rival) -> dict | None:
+    if rival is None:
+        return None
+    return {"outcome": rival.outcome.id,
+            "changes": [{"fact": c.fact, "from": c.old, "to": c.new} for c in rival.changes]}
 
 
 def text(result: Result, lang: str = "nb") -> str:
@@ -111,14 +181,7 @@ def text(result: Result, lang: str = "nb") -> str:
             lines.append(_wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
             if fact.where:
                 lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
-    lines += ["", f"{t('why', lang)}:"]
-    if not result.trace:
-        lines.append(f"  {t('no_rule', lang)}")
-    for i, firing in enumerate(result.trace, 1):
-        rule, saw, concluded = _reason(result, firing, lang)
-        lines.append(_wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
-        lines.append(_wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
-        lines.append(_wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
+    lines += ["", f"{t('why', lang)}:"] + reasons(result, lang)
     lines += ["", f"{t('facts', lang)}:"]
     for name, value in result.facts.items():
         kind = t("given", lang) if name in result.given else t("derived", lang)

@@ -1,0 +1,236 @@
+"""Run many cases from folders, JSON Lines or CSV, streaming: one result per record.
+
+Every record read yields exactly one output record: a result, or an error
+record naming its source (file, or file and line) and what was wrong. The
+input is read record by record and each result is written before the next
+record is read, so memory stays flat however long the input. The summary
+counts outcomes, the values of the facts the rulebase names for summaries,
+incomplete cases and errors, and shows that records in = results + errors.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cases import MAX_CASE_BYTES, Normaliser, case_from_document, load_case
+from .errors import InputError, Problem, format_path
+from .reader import Document
+
+CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+META_COLUMNS = ("id", "title", "notes")
+
+
+@dataclass
+class Record:
+    """One input record: a case ready to evaluate, or the problems that stopped it."""
+
+    source: str
+    case: object = None  # cases.Case
+    problems: list = field(default_factory=list)
+    case_id: str | None = None
+
+
+def records(paths, normaliser: Normaliser):
+    """Yield a Record for every record of every input, in input order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CASE_FILE_SUFFIXES):
+                yield _case_file(file, normaliser)
+        elif path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl(path, normaliser)
+        elif path.suffix.lower() == ".csv":
+            yield from _csv(path, normaliser)
+        else:
+            yield _case_file(path, normaliser)
+
+
+def _case_file(path: Path, normaliser) -> Record:
+    try:
+        case = load_case(path, normaliser)
+    except InputError as exc:
+        return Record(str(path), problems=exc.problems)
+    return Record(str(path), case, case_id=case.id)
+
+
+def _from_data(source: str, data, normaliser) -> Record:
+    doc = Document(source, data)
+    try:
+        case = case_from_document(doc, normaliser, default_id=source)
+    except InputError as exc:
+        case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), (str, int)) else None
+        return Record(source, problems=exc.problems, case_id=None if case_id is None else str(case_id))
+    return Record(source, case, case_id=case.id)
+
+
+def _lines(path: Path):
+    """(line number, text) of a text file, refusing lines longer than a case file may be."""
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
+    with handle:
+        for number, line in enumerate(iter(lambda: handle.readline(MAX_CASE_BYTES + 1), b""), 1):
+            if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
+                yield number, None  # too long: the rest of it is skipped below
+                while line and not line.endswith(b"\n"):
+                    line = handle.readline(MAX_CASE_BYTES + 1)
+                continue
+            yield number, line
+
+
+def _jsonl(path: Path, normaliser):
+    if not path.is_file():
+        yield Record(str(path), problems=[Problem(str(path), "no such file")])
+        return
+    for number, line in _lines(path):
+        source = f"{path}:{number}"
+        if line is None:
+            yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Record(source, problems=[Problem(source, f"the line is not UTF-8 (byte 0x{line[exc.start]:02x})", column=exc.start + 1)])
+            continue
+        if not text.strip():
+            continue  # a blank line is not a record
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
+            continue
+        except RecursionError:
+            yield Record(source, problems=[Problem(source, "nested too deeply")])
+            continue
+        yield _from_data(source, data, normaliser)
+
+
+def _csv(path: Path, normaliser):
+    """CSV: a header row of fact names (and optionally id, title, notes), then one case per row."""
+    if not path.is_file():
+        yield Record(str(path), problems=[Problem(str(path), "no such file")])
+        return
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        yield Record(str(path), problems=[Problem(str(path), f"cannot be read: {exc.strerror or exc}")])
+        return
+    with handle:
+        try:
+            first = handle.readline()
+            delimiter = max(",;\t", key=first.count) if first.strip() else ","
+            reader = csv.reader(io.StringIO(first), delimiter=delimiter)
+            header = [h.strip() for h in next(reader, [])]
+            problem = _check_header(path, header, normaliser)
+            if problem:
+                yield Record(f"{path}:1", problems=[problem])
+                return
+            reader = csv.reader(handle, delimiter=delimiter)
+            reader_line = 1
+            for row in reader:
+                source = f"{path}:{reader_line + 1}"
+                reader_line += 1 + sum(cell.count("\n") for cell in row)
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    yield Record(source, problems=[Problem(source, f"{len(row)} cells, the header has {len(header)}")])
+                    continue
+                data = {"facts": {}}
+                for name, cell in zip(header, row):
+                    cell = cell.strip()
+                    if not cell:
+                        continue  # an empty cell: unknown
+                    (data if name in META_COLUMNS else data["facts"])[name] = cell
+                yield _from_data(source, data, normaliser)
+        except UnicodeDecodeError as exc:
+            yield Record(str(path), problems=[Problem(str(path), f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); the rest is not read")])
+        except csv.Error as exc:
+            yield Record(str(path), problems=[Problem(str(path), f"not valid CSV: {exc}; the rest is not read")])
+
+
+def _check_header(path, header, normaliser):
+    if not header or not any(header):
+        return Problem(str(path), "the file is empty: expected a header row of fact names", 1)
+    seen = set()
+    for i, name in enumerate(header, 1):
+        if name in seen:
+            return Problem(str(path), f"the column {name!r} appears twice", 1, i)
+        seen.add(name)
+        if name not in META_COLUMNS and name not in normaliser.rulebase.facts:
+            from .suggest import closest
+
+            known = ", ".join([*META_COLUMNS, *normaliser.rulebase.facts])
+            return Problem(str(path), f"unknown column {name!r}{closest(name, normaliser.rulebase.facts)}; known: {known}", 1, i)
+    return None
+
+
+@dataclass
+class Summary:
+    records: int = 0
+    results: int = 0
+    errors: int = 0
+    incomplete: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    values: dict = field(default_factory=dict)  # fact -> Counter
+
+    def add(self, result, summary_facts) -> None:
+        self.records += 1
+        self.results += 1
+        self.outcomes[result.outcome.id if result.outcome else None] += 1
+        if not result.complete:
+            self.incomplete += 1
+        facts = result.facts
+        for name in summary_facts:
+            self.values.setdefault(name, Counter())[facts.get(name)] += 1
+
+    def add_error(self) -> None:
+        self.records += 1
+        self.errors += 1
+
+    def lines(self) -> list:
+        def counts(counter):
+            return ", ".join(f"{'(undecided)' if k is None else k} {v:,}" for k, v in counter.most_common())
+
+        out = [f"spor batch: {self.records:,} records: {self.results:,} results, {self.errors:,} errors"]
+        out.append(f"  outcomes: {counts(self.outcomes) or '-'}")
+        for name, counter in self.values.items():
+            out.append(f"  {name}: {counts(counter)}")
+        out.append(f"  incomplete: {self.incomplete:,}")
+        out.append(f"  errors: {self.errors:,}")
+        out.append(f"  records in = results + errors: {self.records:,} = {self.results:,} + {self.errors:,}")
+        return out
+
+
+def error_record(record: Record) -> dict:
+    return {
+        "source": record.source,
+        "case": record.case_id,
+        "error": "; ".join(f"{format_path(p.path)}: {p.message}" if p.path else p.message for p in record.problems),
+        "problems": [p.as_dict() for p in record.problems],
+    }
+
+
+class CsvWriter:
+    """Results as CSV: fixed columns, then one column per fact of the rulebase."""
+
+    def __init__(self, stream, rulebase):
+        self.facts = list(rulebase.facts)
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(["source", "case", "outcome", "side", "complete", "missing", "warnings", "error", *self.facts])
+
+    def result(self, data: dict) -> None:
+        facts = data["facts"]
+        self.writer.writerow([
+            data["source"], data["case"], data["outcome"] or "", data["side"] or "", "yes" if data["complete"] else "no",
+            ";".join(m["fact"] for m in data["missing"]), ";".join(w["code"] for w in data["warnings"]), "",
+            *[facts.get(f, "") for f in self.facts],
+        ])
+
+    def error(self, data: dict) -> None:
+        self.writer.writerow([data["source"], data["case"] or "", "", "", "no", "", "", data["error"], *[""] * len(self.facts)])

@@ -1,0 +1,201 @@
+"""The agents' toolkit: spor ask (WHY/HOW, back, skip, save), run --explain, and batch."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+from engine.explain import nearest_rival
+from engine.interview import Interview
+
+from .conftest import EXAMPLES
+
+
+def spor(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+# -- the interview, through the Python API -----------------------------------
+
+def test_interview_asks_in_the_engines_order_and_accepts_numbers_ids_and_labels(evaluator):
+    interview = Interview(evaluator)
+    asked = []
+    for answer in ("2", "Lønn", "levert", "nei"):
+        fact = interview.next_question(evaluator.evaluate(interview.known()))
+        asked.append(fact.id)
+        assert interview.answer(fact, answer) is None
+    result = evaluator.evaluate(interview.known())
+    assert asked == ["concern", "module", "log_status", "bounce_received"]
+    assert result.outcome.id == "recipient_server_builtin"
+    assert interview.next_question(result) is None
+
+
+def test_interview_invalid_answer_gives_a_hint_and_changes_nothing(evaluator):
+    interview = Interview(evaluator)
+    fact = interview.next_question(evaluator.evaluate({}))
+    hint = interview.answer(fact, "9")
+    assert "'9' is not a value of 'concern'" in hint and interview.history == []
+
+
+def test_interview_back_skip_restart(evaluator):
+    interview = Interview(evaluator, {"module": "lonn"})
+    concern = interview.next_question(evaluator.evaluate(interview.known()))
+    interview.skip(concern)
+    nxt = interview.next_question(evaluator.evaluate(interview.known()))
+    assert nxt.id == "log_status" and interview.skipped == ["concern"]
+    interview.answer(nxt, "avvist")
+    assert interview.back() == "log_status" and interview.back() == "concern" and interview.back() is None
+    interview.answer(concern, "sent")
+    interview.restart()
+    assert interview.known() == {"module": "lonn"}
+
+
+def test_why_names_the_rules_waiting_and_the_chain(evaluator):
+    interview = Interview(evaluator, {"module": "lonn", "concern": "not_received"})
+    waiting, chain = interview.why("log_status")
+    assert {w.rule.id for w in waiting} == {"meaning-levert", "meaning-avvist", "meaning-not-in-log"}
+    assert chain == ["status_meaning", "investigate"]
+    waiting, chain = Interview(evaluator, {"module": "lonn"}).why("concern")
+    assert {w.rule.target for w in waiting} == {"outcome"} and chain == []
+
+
+# -- spor ask, as an agent uses it --------------------------------------------
+
+def test_ask_piped_session_reaches_the_diagnosis_and_saves_a_reproducible_case(tmp_path):
+    saved = tmp_path / "session.yaml"
+    result = spor("ask", "--lang", "en", "--save", saved, input="2\n1\nlevert\nno\nhow\nquit\n")
+    assert result.exit_code == 0
+    out = result.output
+    assert "1. Does the customer want to know" in out and "   1) sent — Was it sent?" in out
+    assert "Verdict: The email was delivered to and accepted by the recipient's mail server" in out
+    assert "How the diagnosis was reached:" in out and "transport-payroll-builtin" in out
+    assert f"Saved the case to {saved}" in out
+    rerun = spor("run", "--format", "json", saved)
+    assert rerun.exit_code == 0 and json.loads(rerun.stdout)["outcome"] == "recipient_server_builtin"
+
+
+def test_ask_why_back_and_invalid_answers():
+    result = spor("ask", input="2\n?\n1\nbogus\nback\n5\nekstern\n")
+    out = result.output
+    assert "Hvorfor spør jeg om «Modul» (module)?" in out
+    assert "transport-payroll-builtin (§6, §7)" in out and "Det trengs for å finne: Epostløsning" in out
+    assert "Ugyldig svar: 'bogus' is not a value of 'log_status'" in out
+    assert "Angret svaret om module." in out
+    assert "(in_sent_folder)" in out  # regnskap + ekstern goes on to the Sent folder
+
+
+def test_ask_end_of_input_reports_the_partial_case_and_exits_1():
+    result = spor("ask", input="1\n")
+    assert result.exit_code == 1
+    assert "Slutt på input: saken er ikke avgjort." in result.output
+    assert "Mangler (neste spørsmål først):" in result.output
+
+
+def test_ask_starts_from_a_partial_case_and_skips_what_is_known():
+    result = spor("ask", EXAMPLES / "incomplete-payroll-never-asks-setting.yaml", input="skip\n")
+    assert "(concern)" in result.output and "(module)" not in result.output
+    assert "Hoppet over concern" in result.output and "(log_status)" in result.output
+
+
+def test_ask_bad_case_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("facts: {module: nope}\n", encoding="utf-8")
+    result = spor("ask", bad, input="")
+    assert result.exit_code == 2 and "bad.yaml:1:17" in result.stderr
+
+
+# -- run --explain --------------------------------------------------------------
+
+def test_nearest_rival_is_the_smallest_change_and_really_gives_that_outcome(evaluator):
+    facts = {"module": "lonn", "concern": "not_received", "log_status": "levert", "bounce_received": "no"}
+    result = evaluator.evaluate(facts)
+    rival = nearest_rival(evaluator, result)
+    assert len(rival.changes) == 1
+    changed = {**facts, **{c.fact: c.new for c in rival.changes}}
+    assert evaluator.evaluate(changed).outcome.id == rival.outcome.id != result.outcome.id
+    assert nearest_rival(evaluator, evaluator.evaluate({"module": "lonn"})) is None  # undecided: no rival
+
+
+def test_run_explain_text_and_json():
+    text = spor("run", "--explain", "--lang", "en", EXAMPLES / "tax-builtin-rejected.yaml").output
+    assert "Why not another outcome?" in text and "Nearest alternative: bounce_after_delivered" in text
+    assert "- if Status in the email log = Delivered (instead of Rejected)" in text
+    data = json.loads(spor("run", "--explain", "--format", "json", EXAMPLES / "tax-builtin-rejected.yaml").stdout)
+    assert data["why_not"] == {"outcome": "bounce_after_delivered",
+                               "changes": [{"fact": "log_status", "from": "avvist", "to": "levert"}]}
+
+
+def test_markdown_reply_in_both_languages():
+    nb = spor("run", "--format", "markdown", EXAMPLES / "payroll-was-it-sent.yaml").output
+    en = spor("run", "--format", "markdown", "--lang", "en", EXAMPLES / "payroll-was-it-sent.yaml").output
+    assert "#### Svar til kunden" in nb and "> Eposten er sendt fra Agro" in nb
+    assert "#### Reply to the customer" in en and "> The email was sent from Agro" in en
+    assert "Svar" not in en and "Konklusjon" not in en
+
+
+# -- batch ---------------------------------------------------------------------
+
+@pytest.fixture
+def inputs(tmp_path):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(
+        '{"id": "a", "facts": {"module": "lonn", "concern": "sent", "log_status": "levert", "bounce_received": "no"}}\n'
+        "\n"
+        '{"facts": {"module": "faktura"}}\n'
+        "not json\n"
+        '{"facts": {"module": "nope"}}\n', encoding="utf-8")
+    table = tmp_path / "in.csv"
+    table.write_text("id;module;concern;log_status;bounce_received;on_agro24\n"
+                     "c1;Lønn;ikke mottatt;Levert;nei;\n"
+                     "c2;faktura;sent;avvist;ja;true\n"
+                     "c3;xx;;;;\n", encoding="utf-8")
+    return jsonl, table
+
+
+def test_batch_one_record_per_input_record_in_order(inputs):
+    jsonl, table = inputs
+    result = spor("batch", jsonl, table)
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in lines] == [f"{jsonl}:1", f"{jsonl}:3", f"{jsonl}:4", f"{jsonl}:5",
+                                           f"{table}:2", f"{table}:3", f"{table}:4"]
+    assert [r.get("outcome") for r in lines] == ["delivered", None, None, None, "recipient_server_builtin", "rejected_builtin", None]
+    assert lines[2]["error"].startswith("not valid JSON") and lines[3]["error"].startswith("facts.module: 'nope' is not a value")
+    assert lines[6]["case"] == "c3" and "'xx' is not a value of 'module'" in lines[6]["error"]
+    assert lines[5]["facts"]["on_agro24"] == "yes"
+    assert "records in = results + errors: 7 = 4 + 3" in result.stderr
+    assert "investigate: " in result.stderr and "incomplete: 1" in result.stderr
+
+
+def test_batch_csv_output_and_out_file(inputs, tmp_path):
+    _, table = inputs
+    out = tmp_path / "out.csv"
+    result = spor("batch", table, "--format", "csv", "--out", out)
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("source,case,outcome,side,complete,missing,warnings,error,concern,module")
+    assert rows[1].startswith(f"{table}:2,c1,recipient_server_builtin,recipient,yes,")
+    assert len(rows) == 4 and result.exit_code == 1
+
+
+def test_batch_folder_of_examples_all_decided_or_listed():
+    result = spor("batch", EXAMPLES)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(list(EXAMPLES.iterdir()))
+    assert result.exit_code == 1  # the examples include undecided cases on purpose
+
+
+def test_batch_bad_header_and_missing_input(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("modul,concern\nlonn,sent\n", encoding="utf-8")
+    result = spor("batch", table)
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["source"] == f"{table}:1" and "unknown column 'modul' (did you mean 'module'?)" in record["error"]
+    assert spor("batch", tmp_path / "none.jsonl").exit_code == 2
+
+
+def test_batch_all_decided_exits_0(tmp_path):
+    jsonl = tmp_path / "ok.jsonl"
+    jsonl.write_text('{"facts": {"module": "lonn", "log_status": "avvist", "bounce_received": "yes"}}\n', encoding="utf-8")
+    assert spor("batch", jsonl).exit_code == 0
