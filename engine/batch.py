@@ -178,6 +178,7 @@ class Summary:
     incomplete: int = 0
     outcomes: Counter = field(default_factory=Counter)
     values: dict = field(default_factory=dict)  # fact -> Counter
+    skipped: int = 0  # records already in the output when resuming
 
     def add(self, result, summary_facts) -> None:
         self.records += 1
@@ -204,6 +205,8 @@ class Summary:
         out.append(f"  incomplete: {self.incomplete:,}")
         out.append(f"  errors: {self.errors:,}")
         out.append(f"  records in = results + errors: {self.records:,} = {self.results:,} + {self.errors:,}")
+        if self.skipped:
+            out.append(f"  resumed: {self.skipped:,} records were already in the output and were not run again")
         return out
 
 
@@ -216,13 +219,24 @@ def error_record(record: Record) -> dict:
     }
 
 
+class JsonlWriter:
+    def __init__(self, stream, rulebase, header=True):
+        self.stream = stream
+
+    def result(self, data: dict) -> None:
+        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+    error = result
+
+
 class CsvWriter:
     """Results as CSV: fixed columns, then one column per fact of the rulebase."""
 
-    def __init__(self, stream, rulebase):
+    def __init__(self, stream, rulebase, header=True):
         self.facts = list(rulebase.facts)
         self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(["source", "case", "outcome", "side", "complete", "missing", "warnings", "error", *self.facts])
+        if header:
+            self.writer.writerow(["source", "case", "outcome", "side", "complete", "missing", "warnings", "error", *self.facts])
 
     def result(self, data: dict) -> None:
         facts = data["facts"]
@@ -234,3 +248,73 @@ class CsvWriter:
 
     def error(self, data: dict) -> None:
         self.writer.writerow([data["source"], data["case"] or "", "", "", "no", "", "", data["error"], *[""] * len(self.facts)])
+
+
+WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter}
+
+
+def done_sources(path: Path, fmt: str) -> list:
+    """The sources of the complete records already in an output file, cutting off a torn last line.
+
+    An interrupted run leaves every finished record whole (each is written
+    and flushed in one piece), except perhaps a last line cut by a kill;
+    that line is removed so the run can go on from the record it belonged to.
+    """
+    if not path.exists():
+        return []
+    blob = path.read_bytes()
+    keep = blob.rfind(b"\n") + 1
+    if keep < len(blob):
+        with open(path, "r+b") as handle:
+            handle.truncate(keep)
+    lines = blob[:keep].decode("utf-8").splitlines()
+    if fmt == "csv":
+        return [row[0] for row in csv.reader(lines[1:]) if row]
+    sources = []
+    for number, line in enumerate(lines, 1):
+        try:
+            sources.append(json.loads(line)["source"])
+        except (ValueError, KeyError, TypeError):
+            raise InputError([Problem(str(path), "this is not a spor batch output: cannot resume from it", number)]) from None
+    return sources
+
+
+def run(inputs, evaluator, normaliser, writer, stream, lang: str, done: list = (), on_record=None) -> Summary:
+    """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done``.
+
+    The records skipped must be the ones the sources in ``done`` name, in
+    order, or the output does not belong to these inputs.
+    """
+    from .errors import EngineFailure
+    from .render import as_json
+
+    summary = Summary()
+    seen = 0
+    for index, record in enumerate(records(inputs, normaliser)):
+        seen = index + 1
+        if index < len(done):
+            if record.source != done[index]:
+                raise InputError([Problem(record.source, f"cannot resume: record {index + 1} of the output came from "
+                                          f"{done[index]}, not from this input")])
+            continue
+        if record.case is not None:
+            case = record.case
+            try:
+                result = evaluator.evaluate(case.facts, case_id=case.id, source=record.source, title=case.title, notes=case.notes)
+            except EngineFailure as exc:
+                record = Record(record.source, problems=[Problem(record.source, f"the inference engine failed on this case: {exc}")],
+                                case_id=case.id)
+            else:
+                summary.add(result, evaluator.rulebase.summary)
+                writer.result(as_json(result, lang))
+        if record.case is None or record.problems:
+            summary.add_error()
+            writer.error(error_record(record))
+        stream.flush()
+        if on_record:
+            on_record(summary)
+    if len(done) > seen:
+        raise InputError([Problem(str(inputs[0]), f"cannot resume: the output already holds {len(done)} records, "
+                                  f"these inputs have {seen}")])
+    summary.skipped = len(done)
+    return summary

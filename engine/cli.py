@@ -32,10 +32,10 @@ def _say_problems(problems) -> None:
 
 
 def _load(rules_dir):
-    from .loader import load
+    from .loader import load_cached
     from .resources import default_rules_dir
 
-    return load(rules_dir or default_rules_dir())
+    return load_cached(rules_dir or default_rules_dir())
 
 
 def _rules_option(func):
@@ -137,53 +137,58 @@ def run(cases, fmt, lang, rules_dir, explain):
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Write results here (default: standard output).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@click.option("--resume", is_flag=True, help="Continue an interrupted run: keep the records already in --out, run the rest.")
 @_rules_option
-def batch(inputs, out_path, fmt, lang, rules_dir):
+def batch(inputs, out_path, fmt, lang, resume, rules_dir):
     """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
 
     One output record per input record, in input order: a result, or an
-    error record with the record's source and what was wrong. A summary goes
-    to standard error. Exit 0 all decided, 1 some incomplete or invalid, 2
-    usage.
+    error record with the record's source and what was wrong. Each is
+    flushed as it is written, so an interrupted run leaves a valid file;
+    --resume goes on from there without duplicates. A summary goes to
+    standard error. Exit 0 all decided, 1 some incomplete or invalid, 2
+    usage, 130 interrupted.
     """
-    import json
+    import signal
+    from pathlib import Path
 
-    from .batch import CsvWriter, Summary, error_record, records
+    from . import batch as batching
     from .cases import Normaliser
     from .evaluate import Evaluator
-    from .render import as_json
 
-    for raw in inputs:
-        from pathlib import Path
-
-        if not Path(raw).exists():
-            raise InputError([Problem(str(raw), "no such file or folder")])
+    missing = [Problem(str(raw), "no such file or folder") for raw in inputs if not Path(raw).exists()]
+    if missing:
+        raise InputError(missing)
+    if resume and not out_path:
+        raise click.UsageError("--resume needs --out: the file to continue")
     rulebase = _load(rules_dir).rulebase
     evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
+    done = batching.done_sources(Path(out_path), fmt) if resume else []
     try:
-        out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
+        out = open(out_path, "a" if done else "w", encoding="utf-8", newline="") if out_path else sys.stdout
     except OSError as exc:
         raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
-    summary = Summary()
-    writer = CsvWriter(out, rulebase) if fmt == "csv" else None
+    writer = batching.WRITERS[fmt](out, rulebase, header=not done)
     progress = sys.stderr.isatty()
+
+    def on_record(summary):
+        _earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+        if progress and summary.records % 1000 == 0:
+            click.echo(f"\r{summary.records:,} records", nl=False, err=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        for record in records(inputs, normaliser):
-            if record.case is None:
-                summary.add_error()
-                data = error_record(record)
-                writer.error(data) if writer else out.write(json.dumps(data, ensure_ascii=False) + "\n")
-            else:
-                case = record.case
-                result = evaluator.evaluate(case.facts, case_id=case.id, source=record.source, title=case.title, notes=case.notes)
-                summary.add(result, rulebase.summary)
-                data = as_json(result, lang)
-                writer.result(data) if writer else out.write(json.dumps(data, ensure_ascii=False) + "\n")
-            out.flush()
-            _earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
-            if progress and summary.records % 1000 == 0:
-                click.echo(f"\r{summary.records:,} records", nl=False, err=True)
+        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, on_record)
+    except KeyboardInterrupt:
+        written = _count_lines(out_path, fmt) if out_path else None
+        click.echo("\nspor batch: interrupted; " + (f"{written:,} records are complete in {out_path}; "
+                   "run again with --resume to go on" if out_path else "the records written so far are complete"), err=True)
+        sys.exit(130)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if out_path:
             out.close()
     if progress and summary.records >= 1000:
@@ -191,6 +196,14 @@ def batch(inputs, out_path, fmt, lang, rules_dir):
     for line in summary.lines():
         click.echo(line, err=True)
     sys.exit(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+
+
+def _count_lines(path, fmt) -> int:
+    from pathlib import Path
+
+    from .batch import done_sources
+
+    return len(done_sources(Path(path), fmt))
 
 
 WHY_WORDS = {"?", "why", "hvorfor"}

@@ -35,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         label = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.where()}: {label}{self.message}"
+        return printable(f"{self.where()}: {label}{self.message}")
 
     def as_dict(self) -> dict:
         return {
@@ -48,6 +48,13 @@ class Problem:
         }
 
 
+def printable(text: str) -> str:
+    """One line of text: control and line-breaking characters from a user's file are shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def format_path(path) -> str:
     """Render a document path the way jq and JSON Pointer users read it: ``rules[3].when``."""
     out = ""
@@ -55,7 +62,8 @@ def format_path(path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            text = str(part)
+            out += ("." if out else "") + (text if text.isprintable() and text else repr(text))
     return out
 
 

@@ -62,9 +62,16 @@ class Result:
 class Evaluator:
     """A rulebase compiled into the inference engine, ready to evaluate cases."""
 
+    _compiled: dict = {}  # id(rulebase) -> (rulebase, Session): compile each rulebase once per process
+
     def __init__(self, rulebase: Rulebase):
         self.rulebase = rulebase
-        self.session = Session(rulebase)
+        kept = Evaluator._compiled.get(id(rulebase))
+        if kept is None or kept[0] is not rulebase:
+            if len(Evaluator._compiled) >= 16:
+                Evaluator._compiled.pop(next(iter(Evaluator._compiled)))
+            kept = Evaluator._compiled[id(rulebase)] = (rulebase, Session(rulebase))
+        self.session = kept[1]
 
     def evaluate(self, facts: dict, *, case_id: str = "", source: str = "", title: str = "", notes: str = "") -> Result:
         rb = self.rulebase

@@ -1,0 +1,192 @@
+"""Hostile rule files and faults: refused with a clear message, in bounded time and memory;
+a failing case never takes the others down."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.cli import cli
+from engine.errors import EngineFailure, InputError
+from engine.loader import load
+
+from .conftest import EXAMPLES, ROOT, RULES
+
+
+@pytest.fixture
+def rules(tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    return folder
+
+
+def refused(folder, seconds=10):
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        load(folder)
+    assert time.perf_counter() - start < seconds
+    return info.value.problems
+
+
+def test_billion_laughs_in_a_rule_file(rules):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 12)]
+    (rules / "99-bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (problem,) = refused(rules)
+    assert problem.file.endswith("99-bomb.yaml") and "aliases" in problem.message
+
+
+def test_a_file_of_many_megabytes_is_refused_before_parsing(rules):
+    with open(rules / "99-big.yaml", "w", encoding="utf-8") as handle:
+        handle.write("# " + "x" * 1000 + "\n")
+        for _ in range(17 * 1024):
+            handle.write("# " + "x" * 1021 + "\n")
+    (problem,) = refused(rules)
+    assert "larger than 16,777,216 bytes" in problem.message
+
+
+def test_deep_nesting_in_a_rule(rules):
+    deep = "{not: " * 80 + "{module: lonn}" + "}" * 80
+    with open(rules / "20-transport.yaml", "a", encoding="utf-8") as handle:
+        handle.write(f"  - id: deep\n    title: {{nb: a, en: a}}\n    cites: ['§7']\n    when: {deep}\n    then: {{transport: builtin}}\n")
+    (problem,) = refused(rules)
+    assert "nested more than 64 levels deep" in problem.message and problem.line
+
+
+def test_duplicate_key_would_lose_a_rule(rules):
+    path = rules / "20-transport.yaml"
+    text = path.read_text(encoding="utf-8").replace("    when:\n      module: lonn\n", "    when:\n      module: lonn\n    when:\n      module: skatt\n", 1)
+    path.write_text(text, encoding="utf-8")
+    (problem,) = refused(rules)
+    assert "duplicate key 'when'" in problem.message and problem.file.endswith("20-transport.yaml")
+
+
+def test_a_tag_that_builds_objects_runs_nothing(rules, tmp_path):
+    marker = tmp_path / "pwned"
+    (rules / "99-evil.yaml").write_text(f"facts: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8")
+    (problem,) = refused(rules)
+    assert "tag" in problem.message and not marker.exists()
+
+
+def test_rule_file_outside_the_folder_through_a_link(rules, tmp_path):
+    (tmp_path / "elsewhere.yaml").write_text("rules: []\n", encoding="utf-8")
+    (rules / "99-link.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    assert "links outside the rulebase folder" in refused(rules)[0].message
+
+
+def test_a_pipe_in_the_rules_folder_does_not_hang(rules):
+    import os
+
+    os.mkfifo(rules / "99-pipe.yaml")
+    assert "not a regular file" in refused(rules, seconds=5)[0].message
+
+
+MUTATIONS = st.lists(st.tuples(st.sampled_from(["flip", "drop", "insert"]), st.integers(min_value=0),
+                               st.sampled_from(list(":-[]{}&*!|>'\"#\n\t \x00é§") + ["yes", "- id: x", "  "])),
+                     min_size=1, max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MUTATIONS)
+def test_fuzzed_rule_files_are_loaded_or_refused_never_crash(mutations):
+    """A bounded fuzz of the loaders: mutated copies of a shipped rule file."""
+    import tempfile
+    from pathlib import Path
+
+    text = (RULES / "30-status.yaml").read_text(encoding="utf-8")
+    for kind, position, piece in mutations:
+        at = position % (len(text) + 1)
+        if kind == "flip" and text:
+            text = text[:at] + piece + text[at + 1:]
+        elif kind == "drop":
+            text = text[:at] + text[at + len(piece):]
+        else:
+            text = text[:at] + piece + text[at:]
+    with tempfile.TemporaryDirectory() as folder:
+        for path in RULES.iterdir():
+            shutil.copy(path, folder)
+        Path(folder, "30-status.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            load(folder)
+        except InputError as exc:
+            assert exc.problems and all(p.file and p.message for p in exc.problems)
+
+
+# -- fault containment ------------------------------------------------------------
+
+def test_an_engine_failure_on_one_record_gives_an_error_record_and_the_rest_go_on(monkeypatch, tmp_path):
+    from engine.session import Session
+
+    real = Session.fire
+
+    def failing(self, facts):
+        if facts.get("module") == "skatt":
+            raise EngineFailure("simulated failure")
+        return real(self, facts)
+
+    monkeypatch.setattr(Session, "fire", failing)
+    cases = tmp_path / "in.jsonl"
+    cases.write_text("\n".join(json.dumps({"id": m, "facts": {"module": m}}) for m in ("lonn", "skatt", "regnskap")) + "\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(cases)])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["case"] for r in records] == ["lonn", "skatt", "regnskap"]
+    assert "simulated failure" in records[1]["error"] and "error" not in records[2]
+    assert result.exit_code == 1
+
+
+def _jsonl(path, count):
+    modules = ["lonn", "faktura", "time", "regnskapsrapporter", "regnskap", "skatt", "annet"]
+    path.write_text("".join(json.dumps({"id": f"c{i}", "facts": {"module": modules[i % 7], "concern": "sent",
+                                                                 "log_status": "levert", "bounce_received": "no"}}) + "\n"
+                            for i in range(count)), encoding="utf-8")
+    return path
+
+
+def test_killed_run_resumes_without_duplicates_and_gives_the_same_file(tmp_path):
+    source = _jsonl(tmp_path / "in.jsonl", 3000)
+    full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
+    assert CliRunner().invoke(cli, ["batch", str(source), "--out", str(full)]).exit_code in (0, 1)
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(part)],
+                            cwd=ROOT, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not part.exists() or part.stat().st_size < 20000):
+        time.sleep(0.02)
+    proc.kill()  # SIGKILL: no chance to clean up
+    proc.wait(timeout=30)
+    with open(part, "ab") as handle:
+        handle.write(b'{"source": "torn')  # a last line cut in the middle
+    resumed = CliRunner().invoke(cli, ["batch", str(source), "--out", str(part), "--resume"])
+    assert "resumed:" in resumed.stderr
+    assert part.read_bytes() == full.read_bytes()
+
+
+def test_resume_refuses_an_output_from_other_inputs(tmp_path):
+    one, other, out = _jsonl(tmp_path / "one.jsonl", 3), _jsonl(tmp_path / "two.jsonl", 3), tmp_path / "out.jsonl"
+    CliRunner().invoke(cli, ["batch", str(one), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["batch", str(other), "--out", str(out), "--resume"])
+    assert result.exit_code == 2 and "cannot resume" in result.stderr
+
+
+def test_sigterm_stops_cleanly_with_a_count(tmp_path):
+    import signal
+
+    source = _jsonl(tmp_path / "in.jsonl", 20000)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(out)],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 20000):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    stderr = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert f"{len(lines):,} records are complete" in stderr and all(json.loads(line) for line in lines)

@@ -1,0 +1,140 @@
+"""Property-based tests (hypothesis): random valid cases give results that respect the rulebase;
+random invalid input always gives exit 2 and a located message, never a traceback."""
+from __future__ import annotations
+
+import json
+import random
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.cases import case_from_document
+from engine.cli import cli
+from engine.model import OUTCOME
+from engine.reader import Document
+from engine.render import as_json
+from engine.vocabulary import words
+
+from .conftest import RULES
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _spellings(fact):
+    """Every way a case may write each value of a fact."""
+    return [(value.id, word) for value in fact.values for word in words(value)]
+
+
+@st.composite
+def valid_cases(draw, rulebase):
+    facts, expected = {}, {}
+    for fact in rulebase.facts.values():
+        if fact.derived or not draw(st.booleans()):
+            continue
+        value, word = draw(st.sampled_from(_spellings(fact)))
+        word = draw(st.sampled_from([word, word.upper(), word.lower(), f"  {word} "]))
+        facts[fact.id], expected[fact.id] = word, value
+    return facts, expected
+
+
+def _rulebase():
+    from engine.loader import load
+
+    return load(RULES).rulebase
+
+
+RB = _rulebase()
+
+
+@SETTINGS
+@given(valid_cases(RB))
+def test_random_valid_cases_respect_the_rulebase(rulebase, evaluator, normaliser, drawn):
+    written, expected = drawn
+    case = case_from_document(Document("random", {"facts": written}), normaliser)
+    assert case.facts == expected  # every spelling normalised to its value id
+    result = evaluator.evaluate(case.facts)
+    concludable = {r.value for r in rulebase.rules_for[OUTCOME]}
+    assert result.outcome is None or result.outcome.id in concludable
+    missing = [f.id for f in result.missing]
+    assert len(set(missing)) == len(missing)
+    assert all(not rulebase.facts[m].derived and m not in result.facts for m in missing)
+    assert (result.outcome is None) == bool(missing) or [w.code for w in result.warnings] == ["gap"]
+    for name, value in result.facts.items():
+        assert value in rulebase.facts[name].value_ids()
+    again = evaluator.evaluate(dict(result.given))
+    assert as_json(again) == as_json(result)
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    st.text(max_size=30), st.sampled_from(["1e-07", "sid", "$x", "\x00", "\ud7ff", "ø" * 300]))
+junk = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                    max_leaves=20)
+bad_keys = st.sampled_from(["sid", "id", "$where", "__class__", "", " ", "module ", "faktum", "x" * 150])
+
+
+def _run(text: bytes):
+    result = CliRunner().invoke(cli, ["run", "-"], input=text)
+    assert result.exit_code in (0, 1, 2), (text, result.output)
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    if result.exit_code == 2:
+        lines = result.stderr.splitlines()
+        assert lines and all(line.startswith("spor: error: <stdin>") for line in lines)
+    return result
+
+
+@SETTINGS
+@given(junk)
+def test_random_documents_never_crash(document):
+    _run(json.dumps(document).encode("utf-8", "surrogatepass"))
+
+
+@SETTINGS
+@given(st.dictionaries(bad_keys, junk, min_size=1, max_size=3))
+def test_invalid_facts_are_refused_with_a_message(facts):
+    result = _run(json.dumps({"facts": facts}, ensure_ascii=True).encode())
+    assert result.exit_code == 2
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_random_bytes_never_crash(blob):
+    _run(blob)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=65, max_value=5000))
+def test_deep_nesting_is_refused(depth):
+    result = _run(("facts: " + "[" * depth + "]" * depth).encode())
+    assert result.exit_code == 2 and "nested more than" in result.stderr
+
+
+def test_huge_strings_and_exponent_numbers_are_refused():
+    assert "at most 200 are allowed" in _run(b"facts: {module: " + b"x" * 5000 + b"}").stderr
+    assert "'1e-07' is not a value of 'module'" in _run(b"facts: {module: 1e-07}").stderr
+
+
+def test_every_combination_in_any_order_gives_the_same_answer(rulebase, evaluator):
+    import itertools
+
+    inputs = [f for f in rulebase.facts.values() if not f.derived]
+    cases = [{f.id: v for f, v in zip(inputs, values) if v is not None}
+             for values in itertools.product(*((None, *f.value_ids()) for f in inputs))]
+    first = [as_json(evaluator.evaluate(c)) for c in cases]
+    order = list(range(len(cases)))
+    random.Random(11).shuffle(order)
+    for i in order:
+        assert as_json(evaluator.evaluate(cases[i])) == first[i]
+    assert len(cases) == 7776
+
+
+def test_yaml_round_trip_of_results_facts_reproduces_them(rulebase, evaluator, normaliser):
+    # what --save writes (facts as YAML) reads back to the same case
+    facts = {"concern": "sent", "on_agro24": "no", "in_sent_folder": "yes", "module": "time", "email_setting": "ekstern"}
+    text = yaml.safe_dump({"facts": facts}, allow_unicode=True)
+    from engine.reader import parse
+
+    assert case_from_document(parse("x.yaml", text.encode()), normaliser).facts == facts
