@@ -12,20 +12,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 from pathlib import Path
 
 from .cases import MAX_CASE_BYTES, Normaliser, case_from_document, load_case
 from .errors import InputError, Problem, format_path
-from .reader import Document
+from .reader import Document, _check_plain
 
 CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 META_COLUMNS = ("id", "title", "notes")
 
 
-@dataclass
+@record
 class Record:
     """One input record: a case ready to evaluate, or the problems that stopped it."""
 
@@ -102,6 +106,11 @@ def _jsonl(path: Path, normaliser):
             continue  # a blank line is not a record
         try:
             data = json.loads(text)
+            if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+                _check_plain(source, data)
+        except InputError as exc:
+            yield Record(source, problems=exc.problems)
+            continue
         except json.JSONDecodeError as exc:
             yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
             continue
@@ -170,7 +179,7 @@ def _check_header(path, header, normaliser):
     return None
 
 
-@dataclass
+@record
 class Summary:
     records: int = 0
     results: int = 0
@@ -180,15 +189,14 @@ class Summary:
     values: dict = field(default_factory=dict)  # fact -> Counter
     skipped: int = 0  # records already in the output when resuming
 
-    def add(self, result, summary_facts) -> None:
+    def add(self, decision: Decision, summary_facts) -> None:
         self.records += 1
         self.results += 1
-        self.outcomes[result.outcome.id if result.outcome else None] += 1
-        if not result.complete:
+        self.outcomes[decision.outcome] += 1
+        if not decision.complete:
             self.incomplete += 1
-        facts = result.facts
-        for name in summary_facts:
-            self.values.setdefault(name, Counter())[facts.get(name)] += 1
+        for name, value in zip(summary_facts, decision.counted):
+            self.values.setdefault(name, Counter())[value] += 1
 
     def add_error(self) -> None:
         self.records += 1
@@ -219,14 +227,64 @@ def error_record(record: Record) -> dict:
     }
 
 
+RECORD_FIELDS = ("case", "source", "title", "notes")  # the first keys of a result: they vary per record
+
+
+@record
+class Decision:
+    """A result for one set of facts, kept to be written again for identical facts."""
+
+    data: dict  # as_json() without the record's own fields
+    tail: str  # its JSON text after the record's own fields
+    outcome: str | None
+    complete: bool
+    counted: tuple  # values of the summary facts
+
+
+class DecisionCache:
+    """Results by normalised facts: a decision is a pure function of rulebase and facts.
+
+    Exports repeat the same few combinations of facts over and over, so the
+    engine runs once per distinct combination. Bounded: when full, the
+    oldest entry goes.
+    """
+
+    def __init__(self, evaluator, lang: str, size: int = 100_000):
+        self.evaluator, self.lang, self.size = evaluator, lang, size
+        self.entries: dict = {}
+        self.counted = evaluator.rulebase.summary
+
+    def get(self, facts: dict) -> Decision:
+        key = tuple(facts.items())
+        found = self.entries.get(key)
+        if found is None:
+            from .render import as_json
+
+            result = self.evaluator.evaluate(facts)
+            data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
+            all_facts = result.facts
+            found = Decision(data, json.dumps(data, ensure_ascii=False)[1:], data["outcome"], result.complete,
+                             tuple(all_facts.get(name) for name in self.counted))
+            if len(self.entries) >= self.size:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = found
+        return found
+
+
+def _head(case, source: str) -> dict:
+    return {"case": case.id, "source": source, "title": case.title, "notes": case.notes}
+
+
 class JsonlWriter:
     def __init__(self, stream, rulebase, header=True):
         self.stream = stream
 
-    def result(self, data: dict) -> None:
-        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+    def decision(self, case, source: str, decision: Decision) -> None:
+        head = json.dumps(_head(case, source), ensure_ascii=False)[:-1]
+        self.stream.write(f"{head}, {decision.tail}\n")
 
-    error = result
+    def error(self, data: dict) -> None:
+        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
 class CsvWriter:
@@ -237,6 +295,9 @@ class CsvWriter:
         self.writer = csv.writer(stream, lineterminator="\n")
         if header:
             self.writer.writerow(["source", "case", "outcome", "side", "complete", "missing", "warnings", "error", *self.facts])
+
+    def decision(self, case, source: str, decision: Decision) -> None:
+        self.result({**_head(case, source), **decision.data})
 
     def result(self, data: dict) -> None:
         facts = data["facts"]
@@ -286,9 +347,9 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done: list = (
     order, or the output does not belong to these inputs.
     """
     from .errors import EngineFailure
-    from .render import as_json
 
     summary = Summary()
+    cache = DecisionCache(evaluator, lang)
     seen = 0
     for index, record in enumerate(records(inputs, normaliser)):
         seen = index + 1
@@ -300,13 +361,13 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done: list = (
         if record.case is not None:
             case = record.case
             try:
-                result = evaluator.evaluate(case.facts, case_id=case.id, source=record.source, title=case.title, notes=case.notes)
+                decision = cache.get(case.facts)
             except EngineFailure as exc:
                 record = Record(record.source, problems=[Problem(record.source, f"the inference engine failed on this case: {exc}")],
                                 case_id=case.id)
             else:
-                summary.add(result, evaluator.rulebase.summary)
-                writer.result(as_json(result, lang))
+                summary.add(decision, evaluator.rulebase.summary)
+                writer.decision(case, record.source, decision)
         if record.case is None or record.problems:
             summary.add_error()
             writer.error(error_record(record))

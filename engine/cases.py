@@ -8,7 +8,9 @@ dropped: an unknown fact or value is an error, never ignored.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 from pathlib import Path
 
 from . import schemas, vocabulary
@@ -20,7 +22,7 @@ from .suggest import closest
 MAX_CASE_BYTES = 1 << 20
 
 
-@dataclass
+@record
 class Case:
     id: str
     source: str
@@ -37,9 +39,19 @@ class Normaliser:
     def __init__(self, rulebase: Rulebase):
         self.rulebase = rulebase
         self.tables = {fid: vocabulary.build(f.values)[0] for fid, f in rulebase.facts.items()}
+        self._memo: dict = {}  # (fact, raw, written) -> (value id, message): exports repeat few spellings
 
     def value(self, fact_id: str, raw, written: str | None = None):
         """(value id, None) or (None, message); ``written`` is the scalar as the file spelt it."""
+        key = (fact_id, type(raw), raw, written)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._value(fact_id, raw, written)
+            if len(self._memo) < 100_000:
+                self._memo[key] = found
+        return found
+
+    def _value(self, fact_id: str, raw, written):
         fact = self.rulebase.facts[fact_id]
         text = vocabulary.scalar_text(fact, raw, written)
         if text is None:

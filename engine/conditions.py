@@ -10,7 +10,7 @@ the fact is known never to get a value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 from .suggest import closest
 from .vocabulary import scalar_text
@@ -18,28 +18,28 @@ from .vocabulary import scalar_text
 RESERVED = {"all", "any", "not"}
 
 
-@dataclass(frozen=True)
+@record
 class In:
     fact: str
     values: frozenset
 
 
-@dataclass(frozen=True)
+@record
 class Known:
     fact: str
 
 
-@dataclass(frozen=True)
+@record
 class Not:
     item: object
 
 
-@dataclass(frozen=True)
+@record
 class All:
     items: tuple
 
 
-@dataclass(frozen=True)
+@record
 class Any:
     items: tuple
 

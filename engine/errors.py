@@ -8,10 +8,12 @@ assert on their fields rather than on printed text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong with an input, and where it is."""
 
@@ -67,7 +69,7 @@ def format_path(path) -> str:
     return out
 
 
-@dataclass
+@record
 class InputError(Exception):
     """Raised when an input cannot be used; holds every problem found, not just the first."""
 

@@ -8,7 +8,9 @@ facts (next question first), the trace of fired rules and notices
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 from . import messages
 from .model import OUTCOME, Rulebase
@@ -16,7 +18,7 @@ from .relevance import conflicts, missing_facts, unneeded_facts
 from .session import Session
 
 
-@dataclass(frozen=True)
+@record
 class Notice:
     """A warning about a result: a code, its parameters, and the fact it concerns."""
 
@@ -36,7 +38,7 @@ class Notice:
         return messages.text(f"w_{self.code}", lang, **params)
 
 
-@dataclass
+@record
 class Result:
     rulebase: Rulebase
     given: dict

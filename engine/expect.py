@@ -6,12 +6,12 @@ failure reads as a difference, not as two dumps.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 from .evaluate import Result
 
 
-@dataclass(frozen=True)
+@record
 class Mismatch:
     field: str  # "outcome", "facts.transport", "missing", "warnings"
     expected: object

@@ -9,21 +9,21 @@ order, so the answer is stable.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from .records import record
 
 from .evaluate import Evaluator, Result
 
 MAX_CHANGES = 2
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     fact: str
     old: str | None  # None: the case did not give it
     new: str
 
 
-@dataclass(frozen=True)
+@record
 class Rival:
     outcome: object
     changes: tuple

@@ -6,14 +6,16 @@ valid under one and not the other (a value the edit removed, say).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 from .cases import Normaliser, load_case
 from .errors import InputError
 from .evaluate import Evaluator
 
 
-@dataclass(frozen=True)
+@record
 class Difference:
     field: str
     old: object
@@ -23,7 +25,7 @@ class Difference:
         return f"{self.field}: {_show(self.old)} -> {_show(self.new)}"
 
 
-@dataclass
+@record
 class CaseImpact:
     source: str
     case_id: str

@@ -12,7 +12,9 @@ directly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 from .cases import Normaliser
 from .conditions import facts_read, truth, undecided_facts
@@ -21,7 +23,7 @@ from .model import OUTCOME
 from .relevance import possible_values
 
 
-@dataclass
+@record
 class Waiting:
     """A rule that waits on a fact: what it would conclude, and what else it needs."""
 
@@ -29,7 +31,7 @@ class Waiting:
     also_needs: list
 
 
-@dataclass
+@record
 class Interview:
     evaluator: Evaluator
     facts: dict = field(default_factory=dict)  # the case's facts at the start

@@ -10,7 +10,9 @@ found is reported (file, line, column, message), not just the first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 from pathlib import Path
 
 from . import schemas, vocabulary
@@ -29,12 +31,13 @@ RESERVED_FACTS = RESERVED | {OUTCOME, "sid", "id"}
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass
+@record
 class Loaded:
     """A rulebase and the warnings found while loading it."""
 
     rulebase: Rulebase
     warnings: list = field(default_factory=list)
+    docs: dict = field(default_factory=dict, repr=False)  # file name -> Document, when parsed
 
 
 def rule_files(folder: Path) -> list:
@@ -62,12 +65,36 @@ def rule_files(folder: Path) -> list:
 
 
 def load(folder) -> Loaded:
-    """Read, validate and join the rule files of ``folder``; raise InputError listing every problem."""
+    """Read, validate and join the rule files of ``folder``; raise InputError listing every problem.
+
+    A rulebase that loaded cleanly before, with the same bytes in every
+    file, is read back from the on-disk cache (``cache``) instead of being
+    parsed and schema-validated again: that is most of a command's start-up.
+    """
+    from . import cache
+
     folder = Path(folder)
+    files = rule_files(folder)
+    key, blobs = cache.rulebase_key(files)
+    stored = cache.read(key)
+    if stored is not None and len(stored) == len(files):
+        docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
+        return _Joiner(folder, docs).join()
+    loaded = _load_files(folder, files, blobs)
+    cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
+    return loaded
+
+
+def _load_files(folder: Path, files: list, blobs: list):
+    from .reader import parse
+
     docs, problems = {}, []
-    for path in rule_files(folder):
+    for path, blob in zip(files, blobs):
         try:
-            doc = read_document(path, max_bytes=MAX_FILE_BYTES)
+            if blob is None:
+                doc = read_document(path, max_bytes=MAX_FILE_BYTES)
+            else:
+                doc = parse(str(path), blob, as_json=path.suffix.lower() == ".json")
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -80,7 +107,9 @@ def load(folder) -> Loaded:
             docs[doc.name] = doc
     if problems:
         raise InputError(problems)
-    return _Joiner(folder, docs).join()
+    loaded = _Joiner(folder, docs).join()
+    loaded.docs = docs
+    return loaded
 
 
 _CACHE: dict = {}

@@ -6,7 +6,9 @@ reports can point back at it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 import re
 
@@ -15,7 +17,7 @@ YES, NO = "yes", "no"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {fact} in an outcome's texts
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """A text in Norwegian and English."""
 
@@ -26,14 +28,14 @@ class Text:
         return self.en if lang == "en" else self.nb
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     id: str
     label: Text
     synonyms: tuple = ()
 
 
-@dataclass(frozen=True)
+@record
 class Fact:
     id: str
     type: str  # "choice" or "yesno"
@@ -61,7 +63,7 @@ class Fact:
         return tuple(v.id for v in self.values)
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     id: str
     title: Text
@@ -76,7 +78,7 @@ class Rule:
     index: int = 0  # position in the whole rulebase (definition order)
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     id: str
     side: str
@@ -89,7 +91,7 @@ class Outcome:
     column: int | None = None
 
 
-@dataclass
+@record
 class Rulebase:
     id: str
     title: Text

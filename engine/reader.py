@@ -16,7 +16,9 @@ Rule files and case files are data written by people, so this reader:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 from pathlib import Path
 
 import yaml
@@ -39,7 +41,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 
-@dataclass
+@record
 class Document:
     """Plain data read from one file, with the position of each node."""
 

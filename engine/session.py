@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 from .compiler import ALIAS, compile_rulebase, rule_name, snapshot_key
 from .conditions import facts_read
@@ -39,7 +41,7 @@ def _engine():
     return engine
 
 
-@dataclass
+@record
 class Firing:
     """One rule that fired: the rule and the values of the facts its condition reads."""
 
@@ -47,7 +49,7 @@ class Firing:
     saw: dict
 
 
-@dataclass
+@record
 class _Run:
     firings: list = field(default_factory=list)
     error: str | None = None

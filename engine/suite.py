@@ -10,7 +10,9 @@ for policies.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 from pathlib import Path
 
 from .cases import Normaliser, load_case
@@ -22,7 +24,7 @@ from .model import Rulebase
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass
+@record
 class CaseRun:
     source: str
     case_id: str = ""
@@ -76,7 +78,7 @@ def run_cases(files, evaluator: Evaluator, normaliser: Normaliser, pattern: str 
     return runs
 
 
-@dataclass
+@record
 class FileCoverage:
     file: str
     rules: list = field(default_factory=list)  # (rule id, fired?)

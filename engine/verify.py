@@ -22,7 +22,9 @@ one exists, ready to save as a case file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import record
 
 from .boxes import ABSENT, TooComplex, boxes, domain, intersect, point, remainder
 from .conditions import facts_read, leaves, In
@@ -32,7 +34,7 @@ MAX_REALISE_STEPS = 5000
 MAX_GAPS_PER_DECISION = 5
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     severity: str  # "error" or "warning"
     code: str
@@ -63,7 +65,7 @@ class Finding:
         }
 
 
-@dataclass
+@record
 class Report:
     findings: list = field(default_factory=list)
 
@@ -273,7 +275,7 @@ class Verifier:
             self.add("error", "gap", f"... and {reported - MAX_GAPS_PER_DECISION} more gaps in {target!r}", at, decision=target)
 
 
-@dataclass(frozen=True)
+@record
 class _Place:
     file: str
     line: int | None = None

@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped rulebase, loaded and compiled once per test run."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from engine.loader import load
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Keep the rulebase cache of the test run out of the user's own cache folder."""
+    os.environ["SPOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("spor-cache"))
 
 
 @pytest.fixture(scope="session")

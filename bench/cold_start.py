@@ -1,0 +1,55 @@
+"""Cold start: `spor run` of one example as a whole process, against importing its dependencies.
+
+The baseline is `python -c "import yaml, click, durable.engine"`: the least
+any Python tool built on these libraries pays before doing anything. Runs
+alternate between the two so that machine noise hits both alike. The first
+`spor run` fills the rulebase cache (engine/cache.py); it is timed apart.
+
+    python bench/cold_start.py [--runs 21] [--example examples/payroll-was-it-sent.yaml]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, SPOR, header, median  # noqa: E402
+
+
+def once(command, env) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--example", default="examples/payroll-was-it-sent.yaml")
+    args = parser.parse_args()
+    header("cold start of `spor run` on one case")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, SPOR_CACHE_DIR=cache)
+        spor = [*SPOR, "run", args.example]
+        base = [sys.executable, "-c", "import yaml, click, durable.engine"]
+        first = once(spor, env)
+        spor_times, base_times = [], []
+        for _ in range(args.runs):
+            base_times.append(once(base, env))
+            spor_times.append(once(spor, env))
+        uncached = [once(spor, dict(env, SPOR_CACHE="off")) for _ in range(5)]
+    s, b = median(spor_times), median(base_times)
+    print(f"baseline `import yaml, click, durable.engine`: median {b * 1000:.0f} ms")
+    print(f"spor run (rulebase cache warm): median {s * 1000:.0f} ms, ratio {s / b:.2f}x")
+    print(f"spor run, first run (fills the cache): {first * 1000:.0f} ms")
+    print(f"spor run with SPOR_CACHE=off: median {median(uncached) * 1000:.0f} ms, ratio {median(uncached) / b:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""An on-disk cache of rulebases that loaded cleanly, so that a command starts fast.
+
+Parsing YAML with positions and validating against the JSON Schema (which
+alone costs a 0.2 s import) is most of the start-up of ``spor run``. A
+rulebase whose files have exactly the same bytes as one that loaded before
+(same spor version, same schema) is read back as the plain data it was
+validated as; the references between files are still checked on every load.
+Only files that passed validation are written; the cache holds data (JSON),
+never code. ``SPOR_CACHE_DIR`` moves it; ``SPOR_CACHE=off`` turns it off; a
+cache folder that cannot be written is simply not used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+MAX_FILE_BYTES = 16 << 20
+
+
+def enabled() -> bool:
+    return os.environ.get("SPOR_CACHE", "on").lower() not in ("off", "0", "no", "false")
+
+
+def folder() -> Path:
+    if os.environ.get("SPOR_CACHE_DIR"):
+        return Path(os.environ["SPOR_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "spor"
+
+
+def rulebase_key(files) -> tuple:
+    """(key, bytes of each file or None) for rule files; the key changes with any byte of them."""
+    from .reader import read_bytes
+    from .resources import schemas_dir
+
+    digest = hashlib.sha256(f"spor {__version__}".encode())
+    digest.update((schemas_dir() / "rulefile.schema.json").read_bytes())
+    blobs = []
+    for path in files:
+        try:
+            blob = read_bytes(str(path), path, MAX_FILE_BYTES)
+        except InputError:
+            blob = None  # the loader reports it
+        blobs.append(blob)
+        digest.update(path.name.encode() + b"\0" + (blob or b"") + b"\0")
+    return digest.hexdigest(), blobs
+
+
+def freeze(doc) -> dict:
+    """A Document as JSON-able data: its data and the positions and spellings of its nodes."""
+    return {
+        "data": doc.data,
+        "marks": [[list(path), *mark] for path, mark in doc.marks.items()],
+        "key_marks": [[list(path), *mark] for path, mark in doc.key_marks.items()],
+        "raw": [[list(path), text] for path, text in doc.raw.items()],
+    }
+
+
+def thaw(name: str, entry: dict):
+    """The Document that ``freeze`` stored."""
+    from .reader import Document
+
+    return Document(
+        name, entry["data"],
+        {tuple(path): (line, col) for path, line, col in entry["marks"]},
+        {tuple(path): (line, col) for path, line, col in entry["key_marks"]},
+        {tuple(path): text for path, text in entry["raw"]},
+    )
+
+
+def read(key: str):
+    """The list of frozen documents stored under ``key``, or None."""
+    if not enabled():
+        return None
+    try:
+        with open(folder() / f"rulebase-{key}.json", encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, list) or not all(isinstance(e, dict) and {"data", "marks", "key_marks", "raw"} <= e.keys() for e in data):
+        return None
+    return data
+
+
+def write(key: str, documents: list) -> None:
+    if not enabled():
+        return
+    try:
+        target = folder()
+        target.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(documents, out, ensure_ascii=False)
+        os.replace(temp, target / f"rulebase-{key}.json")
+    except (OSError, TypeError, ValueError):
+        pass  # no cache is no error
+
+
+

@@ -1,0 +1,61 @@
+"""The on-disk rulebase cache: same rulebase, same positions, and never stale."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from engine import cache
+from engine.errors import InputError
+from engine.loader import load
+from engine.verify import verify
+
+from .conftest import RULES
+
+
+def _shape(rulebase):
+    return ([(r.id, r.file, r.line, r.column, r.target, r.value, r.cites) for r in rulebase.rules],
+            [(f.id, f.file, f.line, f.column, f.value_ids()) for f in rulebase.facts.values()],
+            [(o.id, o.file, o.line, o.column) for o in rulebase.outcomes.values()])
+
+
+def test_a_cached_load_is_the_same_rulebase_with_the_same_positions(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    first = load(folder)
+    assert len(list((tmp_path / "cache").glob("rulebase-*.json"))) == 1
+    second = load(folder)
+    assert second.docs == {}  # read back from the cache, not parsed
+    assert _shape(second.rulebase) == _shape(first.rulebase)
+    assert [str(f) for f in verify(second.rulebase).findings] == [str(f) for f in verify(first.rulebase).findings]
+
+
+def test_one_changed_byte_is_loaded_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    load(folder)
+    path = folder / "30-status.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("log_status: avvist", "log_status: avvistt"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(folder)
+    assert "'avvistt' is not a value of 'log_status'" in info.value.problems[0].message
+
+
+def test_cache_off_and_unwritable_cache_folder(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(blocker / "cache"))
+    assert load(RULES).rulebase.id == "sporing-av-epost"  # no cache, no error
+    monkeypatch.setenv("SPOR_CACHE", "off")
+    assert not cache.enabled()
+    assert load(RULES).docs  # parsed every time
+
+
+def test_a_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path))
+    load(RULES)
+    for entry in tmp_path.glob("rulebase-*.json"):
+        entry.write_text('{"not": "a list"}', encoding="utf-8")
+    assert load(RULES).docs  # parsed again
