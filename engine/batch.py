@@ -19,11 +19,10 @@ from dataclasses import field
 from .records import record
 from pathlib import Path
 
-from .cases import MAX_CASE_BYTES, Normaliser, case_from_document, load_case
+from .cases import MAX_CASE_BYTES, Normaliser, case_files, case_from_document, load_case
 from .errors import InputError, Problem, format_path
 from .reader import Document, _check_plain
 
-CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 META_COLUMNS = ("id", "title", "notes")
@@ -44,7 +43,7 @@ def records(paths, normaliser: Normaliser):
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CASE_FILE_SUFFIXES):
+            for file in case_files(path):
                 yield _case_file(file, normaliser)
         elif path.suffix.lower() in JSONL_SUFFIXES:
             yield from _jsonl(path, normaliser)

@@ -11,10 +11,9 @@ cache folder that cannot be written is simply not used.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
+import zlib
 from pathlib import Path
 
 from . import __version__
@@ -39,8 +38,7 @@ def rulebase_key(files) -> tuple:
     from .reader import read_bytes
     from .resources import schemas_dir
 
-    digest = hashlib.sha256(f"spor {__version__}".encode())
-    digest.update((schemas_dir() / "rulefile.schema.json").read_bytes())
+    parts = [f"spor {__version__}".encode(), (schemas_dir() / "rulefile.schema.json").read_bytes()]
     blobs = []
     for path in files:
         try:
@@ -48,18 +46,30 @@ def rulebase_key(files) -> tuple:
         except InputError:
             blob = None  # the loader reports it
         blobs.append(blob)
-        digest.update(path.name.encode() + b"\0" + (blob or b"") + b"\0")
-    return digest.hexdigest(), blobs
+        parts += [path.name.encode(), blob or b""]
+    # two independent 32-bit checksums and the lengths: any edit changes the key
+    # (hashlib would cost more to import than all of this takes to run)
+    joined = b"\0".join(parts)
+    key = f"{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{len(joined):x}-{len(files)}"
+    return key, blobs
 
 
 def freeze(doc) -> dict:
-    """A Document as JSON-able data: its data and the positions and spellings of its nodes."""
+    """A Document as JSON-able data: its data, where each entry starts, and how
+    scalars that are not text were spelt (``yes``, ``on``): what loading a valid
+    rulebase reads from a Document."""
     return {
         "data": doc.data,
-        "marks": [[list(path), *mark] for path, mark in doc.marks.items()],
-        "key_marks": [[list(path), *mark] for path, mark in doc.key_marks.items()],
-        "raw": [[list(path), text] for path, text in doc.raw.items()],
+        "marks": [[list(path), *mark] for path, mark in doc.marks.items() if len(path) <= 2],
+        "key_marks": [],
+        "raw": [[list(path), text] for path, text in doc.raw.items() if not isinstance(_at(doc.data, path), str)],
     }
+
+
+def _at(data, path):
+    for part in path:
+        data = data[part]
+    return data
 
 
 def thaw(name: str, entry: dict):
@@ -91,6 +101,8 @@ def read(key: str):
 def write(key: str, documents: list) -> None:
     if not enabled():
         return
+    import tempfile  # only when writing: it costs a few ms to import
+
     try:
         target = folder()
         target.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,12 @@ from .reader import Document, read_document
 from .suggest import closest
 
 MAX_CASE_BYTES = 1 << 20
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def case_files(folder: Path) -> list:
+    """The case files under a folder, searched recursively, in name order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in CASE_SUFFIXES and p.is_file())
 
 
 @record

@@ -99,7 +99,7 @@ def run(cases, fmt, lang, rules_dir, explain):
 
     from pathlib import Path
 
-    from .suite import CASE_SUFFIXES
+    from .cases import case_files
 
     loaded = _load(rules_dir)
     _say_problems(loaded.warnings)
@@ -109,7 +109,7 @@ def run(cases, fmt, lang, rules_dir, explain):
     paths = []
     for path in cases:
         if path != "-" and Path(path).is_dir():
-            paths += sorted(str(p) for p in Path(path).rglob("*") if p.suffix.lower() in CASE_SUFFIXES and p.is_file())
+            paths += map(str, case_files(Path(path)))
         else:
             paths.append(path)
     for path in paths:

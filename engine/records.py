@@ -19,6 +19,8 @@ def _repr(self) -> str:
 
 def record(cls):
     """``@dataclass`` with only ``__init__`` generated: equality is identity."""
+    if not cls.__doc__:
+        cls.__doc__ = cls.__name__  # else dataclass derives one with inspect.signature, at import
     cls = dataclass(eq=False, repr=False)(cls)
     if "__repr__" not in cls.__dict__ or cls.__repr__ is object.__repr__:
         cls.__repr__ = _repr

@@ -15,13 +15,12 @@ from dataclasses import field
 from .records import record
 from pathlib import Path
 
-from .cases import Normaliser, load_case
+from .cases import Normaliser, case_files, load_case
 from .errors import InputError, Problem
 from .evaluate import Evaluator
 from .expect import compare
 from .model import Rulebase
 
-CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @record
@@ -40,7 +39,7 @@ def discover(paths) -> list:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in CASE_SUFFIXES and p.is_file()))
+            found.extend(case_files(path))
         elif path.exists():
             found.append(path)
         else:
