@@ -93,12 +93,12 @@ def remainder(start: list, cuts: list, universe: dict) -> list:
     return left
 
 
-def point(box: dict, prefer_absent: bool = True) -> dict:
-    """One case inside ``box``: facts it does not constrain are left unknown."""
+def point(box: dict) -> dict:
+    """The smallest case inside ``box``: facts it allows to be unknown are left out."""
     out = {}
     for fact, values in sorted(box.items()):
         real = sorted(v for v in values if v != ABSENT)
-        if ABSENT in values and prefer_absent or not real:
+        if ABSENT in values or not real:
             continue
         out[fact] = real[0]
     return out

@@ -349,43 +349,41 @@ def check(rules_dir, strict, fmt):
     import json
     from pathlib import Path
 
+    from .errors import printable
     from .loader import load
     from .resources import default_rules_dir
-    from .verify import verify
+    from .verify import Finding, verify
 
     folder = Path(rules_dir) if rules_dir else default_rules_dir()
     if not folder.is_dir():
         raise click.BadParameter(f"{folder}: no such folder (expected a rulebase folder)", param_hint="--rules")
+    rulebase_id, rules = None, 0
     try:
         loaded = load(folder)
     except InputError as exc:
-        findings = [dict(p.as_dict(), code="invalid") for p in exc.problems]
-        if fmt == "json":
-            click.echo(json.dumps({"rulebase": None, "ok": False, "errors": len(findings), "warnings": 0,
-                                   "findings": findings}, ensure_ascii=False))
-        else:
-            for problem in exc.problems:
-                click.echo(f"{problem.where()}: error[invalid]: {problem.message}")
-            click.echo(f"{len(exc.problems)} error(s): the rulebase cannot be loaded")
-        sys.exit(1)
-    report = verify(loaded.rulebase)
-    warnings = [dict(p.as_dict(), code="load") for p in loaded.warnings] + [f.as_dict() for f in report.warnings]
-    errors = [f.as_dict() for f in report.errors]
+        findings = [Finding.from_problem(p) for p in exc.problems]
+    else:
+        rulebase_id, rules = loaded.rulebase.id, len(loaded.rulebase.rules)
+        report = verify(loaded.rulebase)
+        findings = report.errors + [Finding.from_problem(p) for p in loaded.warnings] + report.warnings
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity != "error"]
     failed = bool(errors) or (strict and bool(warnings))
     _earn(EXIT_INCOMPLETE if failed else EXIT_OK)
     if fmt == "json":
-        click.echo(json.dumps({"rulebase": loaded.rulebase.id, "ok": not failed, "errors": len(errors),
-                               "warnings": len(warnings), "findings": errors + warnings}, ensure_ascii=False))
+        click.echo(json.dumps({"rulebase": rulebase_id, "ok": not failed, "errors": len(errors), "warnings": len(warnings),
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
-        for item in errors + warnings:
-            place = item["file"] + (f":{item['line']}" if item["line"] else "") + (f":{item['column']}" if item.get("column") else "")
-            click.echo(f"{place}: {item['severity']}[{item['code']}]: {item['message']}")
-            if item.get("example"):
+        for finding in findings:
+            click.echo(printable(str(finding)))
+            if finding.example:
                 click.echo("    example case (save it as a .yaml file and try `spor run` on it):")
-                click.echo(_example(item["example"]))
-        rules = len(loaded.rulebase.rules)
-        click.echo(f"{loaded.rulebase.id}: {rules} rules, {len(errors)} error(s), {len(warnings)} warning(s)"
-                   + (" (warnings count as errors: --strict)" if strict and warnings else ""))
+                click.echo(_example(finding.example))
+        if rulebase_id is None:
+            click.echo(f"{len(errors)} error(s): the rulebase cannot be loaded")
+        else:
+            click.echo(f"{rulebase_id}: {rules} rules, {len(errors)} error(s), {len(warnings)} warning(s)"
+                       + (" (warnings count as errors: --strict)" if strict and warnings else ""))
     sys.exit(1 if failed else 0)
 
 
@@ -396,8 +394,7 @@ def check(rules_dir, strict, fmt):
 @click.option("--coverage", "show_coverage", is_flag=True, help="Report rules, outcomes and values the cases never reach.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, help="Fail when total coverage is below N percent.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
-def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt, lang):
+def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt):
     """Run case files that carry an expect block (default: examples/).
 
     Prints PASS or FAIL per case, and for each failure the expected and the
@@ -453,6 +450,8 @@ def test_cmd(paths, rules_dir, pattern, show_coverage, fail_under, fmt, lang):
             click.echo(f"  {'total':<24} {'':>9} {percent:6.1f}%")
             if below:
                 click.echo(f"coverage {percent:.1f}% is below --fail-under {fail_under:g}%")
+        if not runs:
+            click.echo("no case to run: " + (f"none matches -k {pattern!r}" if pattern else "no case files found"), err=True)
         summary = f"{counts['pass']} passed, {counts['fail'] + counts['error']} failed"
         if counts["skip"]:
             summary += f", {counts['skip']} skipped"

@@ -21,12 +21,17 @@ from .conditions import All, Any, In, Known, Not
 from .model import OUTCOME, Rulebase
 
 OUTCOME_KEY = "_outcome"  # fact ids start with a letter, so this cannot clash
+CASE_KEY = "_case"  # every snapshot has it, and every rule tests it first
 ALIAS = "m"
 # durable-rules loops forever building a node with 512 or more sibling
 # conditions (shared/notes/durable-rules.md); stay well below.
 MAX_SIBLINGS = 500
 MAX_REGEX = 3000  # characters; the engine refuses ~4,000 (error 503)
+MAX_ENGINE_RULES = 4095  # one ruleset takes 4,096 rules (error 106 beyond); spor adds its priming rule
 MAX_PATHS = 20000  # per rule, when modelling the network
+# durable-rules orders by priority, lower first, but only for values of 0 and
+# up (a negative one fires last); the schema allows -1000..1000
+PRIORITY_OFFSET = 1000
 
 
 def snapshot_key(target: str) -> str:
@@ -40,15 +45,20 @@ def rule_name(index: int) -> str:
 def compile_rulebase(rulebase: Rulebase) -> dict:
     """``{rule_name: {"all": [{"m": expression}], "pri": n}}`` for every rule (no actions yet)."""
     return {
-        rule_name(rule.index): {"all": [{ALIAS: rule_expression(rule)}], "pri": rule.priority}
+        rule_name(rule.index): {"all": [{ALIAS: rule_expression(rule)}], "pri": rule.priority + PRIORITY_OFFSET}
         for rule in rulebase.rules
     }
 
 
 def rule_expression(rule) -> dict:
-    """A rule's condition, guarded so that it fires only while its target is unknown."""
+    """A rule's condition, guarded so that it fires only on a case, while its target is unknown.
+
+    The positive test on ``_case`` comes first because durable-rules re-fires
+    a rule made only of ``$nex`` tests for ever (a rule of ``known: false``
+    tests would be one), and it keeps the priming fact from matching rules.
+    """
     guard = {"$nex": {snapshot_key(rule.target): 1}}
-    return _join("$and", [guard, expression(rule.when)])
+    return _join("$and", [{CASE_KEY: 1}, guard, expression(rule.when)])
 
 
 def widest(expr) -> int:

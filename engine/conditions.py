@@ -44,45 +44,40 @@ class Any:
     items: tuple
 
 
-def truth(node, facts: dict, possible: dict | None = None):
+def truth(node, facts: dict, possible: dict | None = None, negated: bool = False):
     """True, False, or None (undecided) for ``node`` given the known ``facts``.
 
     ``possible`` maps unknown facts to the values they can still take (an
-    empty set: the fact will stay unknown); a test no possible value can
-    pass is decided False rather than undecided.
+    empty set: the fact will stay unknown); a test no possible value can pass
+    is decided False rather than undecided. Negation follows the compiled
+    rules (``compiler.expression``): it is pushed down to the tests, and a
+    negated value test needs the fact to be known, as the engine does.
     """
-    if isinstance(node, In):
-        if node.fact in facts:
-            return facts[node.fact] in node.values
-        if possible is not None and node.fact in possible and not (possible[node.fact] & node.values):
-            return False
-        return None
-    if isinstance(node, Known):
-        if node.fact in facts:
-            return True
-        if possible is not None and node.fact in possible and not possible[node.fact]:
-            return False
-        return None
     if isinstance(node, Not):
-        inner = truth(node.item, facts, possible)
-        return None if inner is None else not inner
-    if isinstance(node, All):
-        result = True
+        return truth(node.item, facts, possible, not negated)
+    if isinstance(node, (All, Any)):
+        conjunction = isinstance(node, All) != negated
+        result = conjunction
         for item in node.items:
-            value = truth(item, facts, possible)
-            if value is False:
-                return False
-            if value is None:
-                result = None
+            value = truth(item, facts, possible, negated)
+            if value is not conjunction:
+                if value is None:
+                    result = None
+                else:
+                    return value
         return result
-    result = False
-    for item in node.items:  # Any
-        value = truth(item, facts, possible)
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
+    if node.fact in facts:
+        held = facts[node.fact] in node.values if isinstance(node, In) else True
+        return held != negated
+    can_be = possible.get(node.fact) if possible is not None else None
+    if isinstance(node, Known):
+        if negated:  # "unknown": true now, false once a value arrives
+            return True if can_be is not None and not can_be else None
+        return False if can_be is not None and not can_be else None
+    if can_be is None:
+        return None
+    passing = can_be - node.values if negated else can_be & node.values
+    return None if passing else False
 
 
 def undecided_facts(node, facts: dict, possible: dict | None = None) -> list:

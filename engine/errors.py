@@ -23,6 +23,7 @@ class Problem:
     column: int | None = None  # 1-based
     path: tuple = ()  # keys and indexes inside the document
     severity: str = "error"  # "error" or "warning"
+    code: str = "invalid"  # what kind of problem, for scripts
 
     def where(self) -> str:
         """``file:line:col`` when known, else ``file`` (with the document path)."""
@@ -46,6 +47,7 @@ class Problem:
             "column": self.column,
             "path": format_path(self.path) if self.path else "",
             "severity": self.severity,
+            "code": self.code,
             "message": self.message,
         }
 

@@ -47,10 +47,10 @@ def _cites(rb: Rulebase, fact_id: str) -> list:
 def mermaid(rb: Rulebase, lang: str = "nb") -> str:
     out = ["flowchart LR"]
     for fact in rb.facts.values():
-        label = _quote(f"{fact.label.get(lang)}<br/>{fact.id} · {' '.join(_cites(rb, fact.id))}".rstrip(" ·"))
+        label = _quote(fact.label.get(lang), f"{fact.id} · {' '.join(_cites(rb, fact.id))}".rstrip(" ·"))
         out.append(f"  f_{fact.id}{{{{{label}}}}}" if fact.derived else f"  f_{fact.id}[/{label}/]")
     for outcome in rb.outcomes.values():
-        out.append(f"  o_{outcome.id}([{_quote(outcome.id + '<br/>' + ' '.join(outcome.cites))}])")
+        out.append(f"  o_{outcome.id}([{_quote(outcome.id, ' '.join(outcome.cites))}])")
     for source, target, label in _edges(rb):
         out.append(f"  {source} -->|{_quote(label)}| {target}")
     return "\n".join(out) + "\n"
@@ -60,10 +60,10 @@ def dot(rb: Rulebase, lang: str = "nb") -> str:
     out = [f"digraph {_dq(rb.id)} {{", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for fact in rb.facts.values():
         shape = "hexagon" if fact.derived else "parallelogram"
-        label = f"{fact.label.get(lang)}\\n{fact.id} {' '.join(_cites(rb, fact.id))}".rstrip()
+        label = f"{fact.label.get(lang)}\n{fact.id} {' '.join(_cites(rb, fact.id))}".rstrip()
         out.append(f"  f_{fact.id} [shape={shape}, label={_dq(label)}];")
     for outcome in rb.outcomes.values():
-        label = outcome.id + "\\n" + " ".join(outcome.cites)
+        label = outcome.id + "\n" + " ".join(outcome.cites)
         out.append(f"  o_{outcome.id} [shape=box, style=rounded, label={_dq(label)}];")
     for source, target, label in _edges(rb):
         out.append(f"  {source} -> {target} [label={_dq(label)}];")
@@ -71,12 +71,20 @@ def dot(rb: Rulebase, lang: str = "nb") -> str:
     return "\n".join(out) + "\n"
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
+def _quote(*lines: str) -> str:
+    """A Mermaid label of one or more lines; what Mermaid would read as markup
+    (``#``, quotes, ``<``, ``>``) in a rule file's text is written as an entity."""
+    escaped = []
+    for text in lines:
+        for char, entity in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+            text = text.replace(char, entity)
+        escaped.append(text)
+    return '"' + "<br/>".join(escaped) + '"'
 
 
 def _dq(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
+    """A DOT string: backslashes and quotes escaped (``\\n`` line breaks are added after)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 FORMATS = {"mermaid": mermaid, "dot": dot}

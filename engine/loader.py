@@ -16,9 +16,9 @@ from .records import record
 from pathlib import Path
 
 from . import schemas, vocabulary
-from .conditions import RESERVED, ConditionParser, facts_read
+from .conditions import RESERVED, ConditionParser, Known, facts_read, signed_leaves
 from .errors import InputError, Problem
-from .model import OUTCOME, PLACEHOLDER, Fact, Outcome, Rule, Rulebase, Text, Value
+from .model import OUTCOME, PLACEHOLDER, Fact, Origin, Outcome, Rule, Rulebase, Text, Value
 from .reader import Document, read_document
 from .suggest import closest
 
@@ -185,6 +185,7 @@ class _Joiner:
             id=data["id"], title=_text(data["title"]), source=data["source"], sections=sections, sides=sides,
             facts=facts, rules=rules, outcomes=outcomes, folder=str(self.folder),
             fallback_section=data.get("fallback_section"), summary=tuple(data.get("summary", ())), files=tuple(self.docs),
+            origins={("section", key): Origin(**_origin(meta["doc"], ("rulebase", "sections", key))) for key in sections},
         )
         return Loaded(rulebase, self.warnings)
 
@@ -272,6 +273,11 @@ class _Joiner:
             parser = ConditionParser(facts, lambda p, m, at_key=False, doc=doc: self.report(doc, p, m, at_key=at_key),
                                      lambda p, doc=doc: doc.raw.get(tuple(p)))
             when = parser.parse(data["when"], path + ("when",))
+            for leaf, negated in signed_leaves(when):
+                if isinstance(leaf, Known) and negated and leaf.fact in facts and facts[leaf.fact].derived:
+                    self.report(doc, path + ("when",), f"tests that the derived fact {leaf.fact!r} is unknown: rules may "
+                                "still conclude it later in the chain, so the answer would depend on rule order; "
+                                "test the facts it is derived from instead")
             (target, raw), = data["then"].items()
             value = self.conclusion(doc, path + ("then", target), target, raw, facts, outcomes)
             if unique and value is not None:
@@ -338,12 +344,18 @@ class _Joiner:
                 depends.setdefault(rule.target, set()).update(f for f in facts_read(rule.when) if facts.get(f) and facts[f].derived)
         for fact in facts.values():
             if fact.derived and fact.id not in depends:
-                self.warnings.append(Problem(fact.file, f"derived fact {fact.id!r} is concluded by no rule", fact.line, severity="warning"))
+                self.warnings.append(Problem(fact.file, f"derived fact {fact.id!r} is concluded by no rule", fact.line,
+                                             fact.column, severity="warning", code="underived_fact"))
         for start in depends:
             cycle = _cycle(start, depends)
             if cycle and cycle[0] == min(cycle):
-                fact = facts[start]
-                self.problems.append(Problem(fact.file, "derived facts depend on each other in a circle: " + " -> ".join(cycle + [cycle[0]]), fact.line))
+                ring = cycle + [cycle[0]]
+                for target, source in zip(ring, ring[1:]):  # the rules that close the circle
+                    for rule in rules:
+                        if rule.target == target and source in facts_read(rule.when):
+                            self.problems.append(Problem(
+                                rule.file, f"rule {rule.id!r} derives {target!r} from {source!r}, which depends on "
+                                f"{target!r} again: {' -> '.join(ring)}", rule.line, rule.column))
 
 
 def _cycle(start, depends, path=None):

@@ -92,6 +92,15 @@ class Outcome:
 
 
 @record
+class Origin:
+    """Where something was declared: for findings about things that are not facts, rules or outcomes."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+@record
 class Rulebase:
     id: str
     title: Text
@@ -105,6 +114,7 @@ class Rulebase:
     fallback_section: str | None = None
     summary: tuple = ()  # facts whose values batch summaries count
     files: tuple = ()
+    origins: dict = field(default_factory=dict)  # ("section", "§1") -> Origin
     rules_for: dict = field(default_factory=dict)  # target -> [Rule]
 
     def __post_init__(self):

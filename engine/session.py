@@ -22,9 +22,9 @@ from dataclasses import field
 
 from .records import record
 
-from .compiler import ALIAS, compile_rulebase, rule_name, snapshot_key
+from .compiler import ALIAS, CASE_KEY, MAX_ENGINE_RULES, compile_rulebase, rule_name, snapshot_key
 from .conditions import facts_read
-from .errors import EngineFailure
+from .errors import EngineFailure, InputError, Problem
 from .model import Rulebase
 
 _LOCK = threading.Lock()
@@ -60,6 +60,9 @@ class Session:
     """A compiled rulebase loaded into its own durable-rules ruleset."""
 
     def __init__(self, rulebase: Rulebase):
+        if len(rulebase.rules) > MAX_ENGINE_RULES:
+            raise InputError([Problem(rulebase.folder, f"{len(rulebase.rules):,} rules: the inference engine takes at "
+                                      f"most {MAX_ENGINE_RULES:,} in one rulebase")])
         engine = _engine()
         self.rulebase = rulebase
         self._not_handled = engine.MessageNotHandledException
@@ -78,7 +81,7 @@ class Session:
         with _LOCK:
             self._host = _QuietHost()
             self._host.register_rulesets({self.name: definition})
-            self._host.assert_fact(self.name, {"sid": _PRIME, _PRIME: 1})
+            self._host.assert_fact(self.name, {"sid": _PRIME, _PRIME: 1})  # no _case: no rule matches it
             self._host.delete_state(self.name, _PRIME)
 
     def _action(self, rule):
@@ -112,7 +115,7 @@ class Session:
         with _LOCK:
             sid = str(next(_SESSIONS))
             self._run = run = _Run(limit=len(self.rulebase.rules) + 1)
-            snapshot = {"sid": sid, **facts}
+            snapshot = {"sid": sid, CASE_KEY: 1, **facts}
             try:
                 state = self._host.assert_fact(self.name, snapshot)
             except self._not_handled:

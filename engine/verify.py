@@ -27,7 +27,8 @@ from dataclasses import field
 from .records import record
 
 from .boxes import ABSENT, TooComplex, boxes, domain, intersect, point, remainder
-from .conditions import facts_read, leaves, In
+from .compiler import MAX_ENGINE_RULES
+from .conditions import In, facts_read, leaves
 from .model import OUTCOME, Rulebase
 
 MAX_REALISE_STEPS = 5000
@@ -45,6 +46,7 @@ class Finding:
     decision: str | None = None
     rules: tuple = ()
     example: dict | None = None  # facts of a case that shows the finding
+    path: str = ""  # inside the document, for problems found while loading
 
     def where(self) -> str:
         place = self.file
@@ -52,16 +54,24 @@ class Finding:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
-        return place
+        return place + (f" ({self.path})" if self.path else "")
 
     def __str__(self) -> str:
         return f"{self.where()}: {self.severity}[{self.code}]: {self.message}"
 
+    @classmethod
+    def from_problem(cls, problem) -> "Finding":
+        """A loading problem (errors.Problem) as a finding, so that check reports both alike."""
+        from .errors import format_path
+
+        return cls(problem.severity, problem.code, problem.message, problem.file, problem.line, problem.column,
+                   path=format_path(problem.path) if problem.path else "")
+
     def as_dict(self) -> dict:
         return {
             "severity": self.severity, "code": self.code, "message": self.message, "file": self.file,
-            "line": self.line, "column": self.column, "decision": self.decision, "rules": list(self.rules),
-            "example": self.example,
+            "line": self.line, "column": self.column, "path": self.path, "decision": self.decision,
+            "rules": list(self.rules), "example": self.example,
         }
 
 
@@ -132,11 +142,12 @@ class Verifier:
         return None  # ABSENT alone (never derived) is not pursued: upstream gaps report it
 
     def example(self, box: dict) -> dict | None:
-        """The smallest case (given facts only) inside ``box``, or None if no case reaches it."""
-        try:
-            found = self.realise(box)
-        except TooComplex:
-            return None
+        """The smallest case (given facts only) inside ``box``, or None if no case reaches it.
+
+        A search that runs out of steps raises TooComplex: "could not tell"
+        must not be reported as "impossible".
+        """
+        found = self.realise(box)
         if found is None:
             return None
         return point({k: v for k, v in found.items() if not self.facts[k].derived})
@@ -144,6 +155,9 @@ class Verifier:
     # -- checks -------------------------------------------------------------
     def run(self) -> Report:
         self.references()
+        if len(self.rb.rules) > MAX_ENGINE_RULES:
+            self.add("error", "too_many_rules", f"{len(self.rb.rules):,} rules: the inference engine takes at most "
+                     f"{MAX_ENGINE_RULES:,} in one rulebase, so spor run refuses it", self.rb.rules[MAX_ENGINE_RULES])
         for target, rules in self.rb.rules_for.items():
             try:
                 self.decision(target, rules)
@@ -168,14 +182,14 @@ class Verifier:
             # a derived fact no rule reads is still a result shown to the agent
             if fact.id not in read and not (fact.derived and fact.id in rb.rules_for):
                 self.add("warning", "unused_fact", f"fact {fact.id!r} is read by no rule", fact)
-            if fact.derived:
+            if fact.derived and fact.id in rb.rules_for:  # (no rules at all: the loader's warning says so)
                 for value in fact.value_ids():
                     if (fact.id, value) not in concluded:
                         self.add("warning", "unused_value", f"no rule concludes {fact.id} = {value}", fact)
             elif fact.id in read:
                 for value in fact.value_ids():
                     if value not in tested.get(fact.id, ()) and fact.type == "choice":
-                        self.add("warning", "unused_value", f"no rule tests {fact.id} = {value}: such cases are decided as other values", fact)
+                        self.add("warning", "unused_value", f"no rule tests {fact.id} = {value}", fact)
         for outcome in rb.outcomes.values():
             if (OUTCOME, outcome.id) not in concluded:
                 self.add("warning", "unused_outcome", f"outcome {outcome.id!r} is concluded by no rule", outcome)
@@ -183,7 +197,7 @@ class Verifier:
         for section in rb.sections:
             if section not in cited and section != rb.fallback_section:
                 self.add("warning", "unused_section", f"no rule, outcome or fact cites {section}: is that part of the article covered?",
-                         _Place(rb.files[0] if rb.files else rb.folder))
+                         rb.origins.get(("section", section)))
 
     def decision(self, target: str, rules: list):
         live = {}
@@ -198,15 +212,16 @@ class Verifier:
                 continue
             live[rule.index] = realisable
         live_rules = [r for r in rules if r.index in live]
-        self.conflicts(target, live_rules, live)
-        self.coverage(target, live_rules, live)
+        masked = self.masked(target, live_rules, live)
+        self.conflicts(target, live_rules, live, masked)
+        self.redundant(target, live_rules, live, masked)
         self.gaps(target, rules, live)
 
-    def conflicts(self, target, rules, live):
+    def conflicts(self, target, rules, live, masked):
         for i, a in enumerate(rules):
             for b in rules[i + 1:]:
-                if a.value == b.value:
-                    continue
+                if a.value == b.value or a.index in masked or b.index in masked:
+                    continue  # a masked rule's finding already names the rules that hide it
                 example = self._overlap(live[a.index], live[b.index])
                 if example is not None:
                     self.add("error", "conflict",
@@ -224,22 +239,39 @@ class Verifier:
                         return example
         return None
 
-    def coverage(self, target, rules, live):
+    def masked(self, target, rules, live) -> set:
+        """Rules that hold only where an earlier rule with another conclusion holds too."""
         universe = self.universe(rules, absent=True)
+        found = set()
         for rule in rules:
             mine = live[rule.index]
-            earlier_other = [b for r in rules if r.value != rule.value and _fires_before(r, rule) for b in live[r.index]]
-            if not self._left(mine, earlier_other, universe):
-                self.add("error", "masked", f"rule {rule.id!r} never decides anything: wherever it holds, an earlier "
-                         "rule concluding another value holds too", rule, decision=target, rules=[rule],
-                         example=self.example(mine[0]))
+            earlier = [r for r in rules if r.value != rule.value and _fires_before(r, rule)]
+            if earlier and not self._left(mine, [b for r in earlier for b in live[r.index]], universe):
+                hiding = [r for r in earlier if self._overlap(mine, live[r.index]) is not None]
+                self.add("error", "masked", f"rule {rule.id!r} never decides anything: wherever it holds, "
+                         f"{_names(hiding)} fire{'s' if len(hiding) == 1 else ''} first with another conclusion",
+                         rule, decision=target, rules=[rule, *hiding], example=self.example(mine[0]))
+                found.add(rule.index)
+        return found
+
+    def redundant(self, target, rules, live, masked):
+        """Rules other rules with the same conclusion cover entirely; once one is flagged, it no
+        longer counts as cover for the others (deleting every flagged rule keeps the table whole)."""
+        universe = self.universe(rules, absent=True)
+        flagged = set(masked)
+        for rule in rules:
+            if rule.index in flagged:
                 continue
-            same = [r for r in rules if r is not rule and r.value == rule.value]
-            if same and not self._left(mine, [b for r in same for b in live[r.index]], universe):
-                twins = [r for r in same if self._overlap(mine, live[r.index]) is not None]
-                self.add("warning", "redundant", f"rule {rule.id!r} adds nothing: wherever it holds, "
-                         f"{', '.join(repr(r.id) for r in twins)} conclude{'s' if len(twins) == 1 else ''} the same",
-                         rule, decision=target, rules=[rule, *twins], example=self.example(mine[0]))
+            mine = live[rule.index]
+            same = [r for r in rules if r is not rule and r.value == rule.value and r.index not in flagged]
+            if not same or self._left(mine, [b for r in same for b in live[r.index]], universe):
+                continue
+            single = [r for r in same if not self._left(mine, live[r.index], universe)]
+            cover = single[:1] or [r for r in same if self._overlap(mine, live[r.index]) is not None]
+            self.add("warning", "redundant", f"rule {rule.id!r} adds nothing: wherever it holds, "
+                     f"{_names(cover)} conclude{'s' if len(cover) == 1 else ''} the same",
+                     rule, decision=target, rules=[rule, *cover], example=self.example(mine[0]))
+            flagged.add(rule.index)
 
     def _left(self, start, cuts, universe):
         return [b for b in remainder(start, cuts, universe) if self.example(b) is not None]
@@ -259,10 +291,7 @@ class Verifier:
         at = self.facts.get(target) if target != OUTCOME else rules[0]
         reported = 0
         for hole in remainder([{}], cuts, universe):
-            try:
-                found = self.realise(hole)
-            except TooComplex:
-                found = None
+            found = self.realise(hole)
             if found is None:
                 continue
             reported += 1
@@ -275,11 +304,8 @@ class Verifier:
             self.add("error", "gap", f"... and {reported - MAX_GAPS_PER_DECISION} more gaps in {target!r}", at, decision=target)
 
 
-@record
-class _Place:
-    file: str
-    line: int | None = None
-    column: int | None = None
+def _names(rules) -> str:
+    return ", ".join(repr(r.id) for r in rules)
 
 
 def _show(target, value) -> str:

@@ -45,7 +45,7 @@ def test_every_rule_is_guarded_by_its_unknown_target(rulebase):
     for rule in rulebase.rules:
         body = definition[f"r{rule.index}"]
         key = "_outcome" if rule.target == "outcome" else rule.target
-        assert body["all"][0]["m"]["$and"][0] == {"$nex": {key: 1}}
+        assert body["all"][0]["m"]["$and"][:2] == [{"_case": 1}, {"$nex": {key: 1}}]
         assert "run" not in body  # actions are bound by the session, never named in data
 
 
@@ -101,3 +101,25 @@ def test_many_rules_sharing_a_first_test_are_fine(tmp_path):
     folder = _generated(tmp_path / "shared", [f"{{all: [{{f0: v{i % 2}}}, {{f1: v{i // 2}}}]}}" for i in range(400)])
     proc = _run(folder, "{f0: v1, f1: v199}", tmp_path)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_rule_of_only_unknown_tests_runs_and_ends(tmp_path):
+    # durable-rules re-fires a rule made only of $nex tests for ever; spor's rules always test _case first
+    folder = _generated(tmp_path / "unknown", ["{f0: {known: false}}", "{f0: v1}"])
+    proc = _run(folder, "{}", tmp_path)
+    assert proc.returncode == 0 and '"outcome": "hit"' in proc.stdout
+
+
+def test_lower_priority_fires_first_also_below_zero(tmp_path):
+    from engine.evaluate import Evaluator
+    from engine.loader import load
+
+    folder = _generated(tmp_path / "pri", ["{f0: v1}", "{f0: [v1, v2]}"])
+    path = folder / "wide.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    when: {f0: [v1, v2]}\n    then: {outcome: hit}", "    when: {f0: [v1, v2]}\n    then: {outcome: other}\n    priority: -1")
+    text = text.replace("outcomes:\n", "outcomes:\n  - {id: other, side: someone, cites: ['§1'], verdict: {nb: b, en: b},\n"
+                                       "     steps: {nb: [b], en: [b]}, reply: {nb: b, en: b}}\n")
+    path.write_text(text, encoding="utf-8")
+    evaluator = Evaluator(load(folder).rulebase)
+    assert evaluator.evaluate({"f0": "v1"}).outcome.id == "other"  # priority -1 before 0

@@ -130,7 +130,8 @@ def test_concluding_an_input_fact_is_refused(printer):
 def test_cycle_among_derived_facts(printer):
     folder = printer("when: {power_light: yes}\n    then: {state: ready}", "when: {state: unpowered}\n    then: {state: ready}")
     (problem,) = problems(folder)
-    assert "circle" in problem.message and "state -> state" in problem.message
+    assert "rule 'ready' derives 'state' from 'state'" in problem.message and "state -> state" in problem.message
+    assert problem.line == line_of(printer.path, "  - id: ready") and problem.column == 5
 
 
 def test_reserved_fact_name(printer):
@@ -184,3 +185,10 @@ def test_placeholder_must_be_known_when_the_outcome_is_reached(printer):
     (problem,) = problems(folder)
     assert "{paper} may be unknown when rule 'plug' reaches this outcome" in problem.message
     assert problem.path[-2:] == ("verdict", "en")
+
+
+def test_unknown_test_on_a_derived_fact_is_refused(printer):
+    folder = printer("when: {state: unpowered}", "when: {state: {known: false}}")
+    (problem,) = problems(folder)
+    assert "tests that the derived fact 'state' is unknown" in problem.message
+    assert problem.path[-1] == "when" and problem.line

@@ -191,3 +191,39 @@ def test_every_schema_field_is_described_in_both_languages(name):
     missing = []
     _undescribed(schema, name, missing)
     assert missing == []
+
+
+def test_graph_escapes_markup_from_rule_files(tmp_path):
+    from engine.graph import dot, mermaid
+    from engine.loader import load
+
+    folder = tmp_path / "rb"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "printer", folder)
+    path = folder / "printer.yaml"
+    label = 'label: {nb: Papir, en: "Paper #1 <b>\\"A\\" \\\\"}'  # YAML for: Paper #1 <b>"A" \
+    path.write_text(path.read_text(encoding="utf-8").replace("label: {nb: Papir, en: Paper}", label), encoding="utf-8")
+    rb = load(folder).rulebase
+    assert rb.facts["paper"].label.en == 'Paper #1 <b>"A" \\'
+    assert r'f_paper[/"Paper #35;1 #lt;b#gt;#quot;A#quot; \<br/>paper"/]' in mermaid(rb, "en")
+    assert r'label="Paper #1 <b>\"A\" \\\npaper"' in dot(rb, "en")
+
+
+def test_test_command_says_when_nothing_matched():
+    result = spor("test", EXAMPLES, "-k", "no-such-case")
+    assert result.exit_code == 1 and "no case to run: none matches -k 'no-such-case'" in result.stderr
+
+
+def test_too_many_rules_for_the_engine_is_reported_and_refused(monkeypatch, rulebase):
+    import engine.session
+    import engine.verify
+
+    monkeypatch.setattr(engine.verify, "MAX_ENGINE_RULES", 10)
+    monkeypatch.setattr(engine.session, "MAX_ENGINE_RULES", 10)
+    report = engine.verify.verify(rulebase)
+    assert [f.code for f in report.errors] == ["too_many_rules"]
+    from engine.errors import InputError
+    from engine.session import Session
+
+    with pytest.raises(InputError) as info:
+        Session(rulebase)
+    assert "the inference engine takes at most 10" in info.value.problems[0].message

@@ -52,17 +52,27 @@ def test_gap_is_found_with_a_runnable_example(edited):
 
 
 def test_conflict_is_found_with_an_example_the_engine_warns_about(edited):
+    rb = edited("20-transport.yaml", "    when:\n      email_setting: innebygget\n",
+                "    when:\n      email_setting: ekstern\n      module: regnskap\n")
+    report = verify(rb)
+    (conflict,) = [f for f in report.errors if f.code == "conflict"]
+    assert conflict.rules == ("transport-setting-builtin", "transport-setting-external-other-module")
+    assert conflict.example == {"email_setting": "ekstern", "module": "regnskap"}
+    assert conflict.file.endswith("20-transport.yaml") and conflict.line == rb.rules_for["transport"][3].line
+    result = Evaluator(rb).evaluate(conflict.example)
+    assert "conflict" in [w.code for w in result.warnings]
+
+
+def test_masked_rules_name_the_rule_that_hides_them(edited):
     rb = edited("20-transport.yaml", "    when:\n      email_setting: innebygget\n", "    when:\n      email_setting: ekstern\n")
     report = verify(rb)
-    conflicts = [f for f in report.errors if f.code == "conflict"]
-    assert {f.rules for f in conflicts} == {
-        ("transport-setting-builtin", "transport-setting-external-other-module"),
-        ("transport-setting-builtin", "transport-setting-external-not-moved"),
-    }
-    result = Evaluator(rb).evaluate(conflicts[0].example)
-    assert "conflict" in [w.code for w in result.warnings]
     masked = [f for f in report.errors if f.code == "masked"]
-    assert {f.rules[0] for f in masked} == {"transport-setting-external-other-module", "transport-setting-external-not-moved"}
+    assert {f.rules for f in masked} == {("transport-setting-external-other-module", "transport-setting-builtin"),
+                                         ("transport-setting-external-not-moved", "transport-setting-builtin")}
+    assert all("'transport-setting-builtin' fires first" in f.message for f in masked)
+    assert not [f for f in report.errors if f.code == "conflict"]  # the masked findings say it once
+    result = Evaluator(rb).evaluate(masked[0].example)
+    assert result.derived["transport"] == "builtin"
 
 
 def test_unreachable_rule_needs_derived_values_that_never_meet(edited):
@@ -112,3 +122,20 @@ def test_unknown_fact_counts_never_gives_a_wrong_value(rulebase):
             for agro24 in ("yes", "no"):
                 full = {"module": "lonn", "email_setting": setting, "on_agro24": agro24, **facts}
                 assert ev.evaluate(full).derived["transport"] == partial
+
+
+def test_two_identical_rules_only_one_is_redundant(edited):
+    text = ("  - id: transport-payroll-twin\n    title: {nb: a, en: a}\n    cites: ['§7']\n"
+            "    when:\n      module: lonn\n    then:\n      transport: builtin\n")
+    rb = edited("20-transport.yaml", "rules:\n", "rules:\n" + text)
+    redundant = [f for f in verify(rb).warnings if f.code == "redundant"]
+    assert [f.rules for f in redundant] == [("transport-payroll-twin", "transport-payroll-builtin")]
+
+
+def test_a_search_too_large_is_not_called_impossible(edited, monkeypatch):
+    import engine.verify as verify_module
+
+    monkeypatch.setattr(verify_module, "MAX_REALISE_STEPS", 1)
+    report = verify(edited())
+    assert not [f for f in report.findings if f.code in ("unreachable", "gap")]
+    assert {f.code for f in report.warnings} == {"too_complex"}
