@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -45,12 +44,19 @@ def timed(command, runs=7, cwd=ROOT, stdin=None, env=None) -> list:
     return times
 
 
+_PEAK = ("import resource, subprocess, sys; "
+         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def peak_rss_mib(command, cwd=ROOT) -> float:
-    """Peak resident memory of a child process, in MiB (from getrusage)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024
+    """Peak resident memory of one run of a command, in MiB.
+
+    Measured from a fresh intermediate process, whose getrusage(CHILDREN)
+    then holds this command's peak alone (it is a maximum over all children).
+    """
+    out = subprocess.run([sys.executable, "-c", _PEAK, *command], cwd=cwd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
 
 
 def header(title: str) -> None:

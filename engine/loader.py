@@ -79,7 +79,7 @@ def load(folder) -> Loaded:
     stored = cache.read(key)
     if stored is not None and len(stored) == len(files):
         docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
-        return _Joiner(folder, docs).join()
+        return _Joiner(folder, docs, checked=True).join()
     loaded = _load_files(folder, files, blobs)
     cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
     return loaded
@@ -134,9 +134,10 @@ def load_cached(folder) -> Loaded:
 class _Joiner:
     """Joins validated documents into one Rulebase, collecting every reference problem."""
 
-    def __init__(self, folder: Path, docs: dict):
+    def __init__(self, folder: Path, docs: dict, checked: bool = False):
         self.folder = folder
         self.docs = docs
+        self.checked = checked  # the same bytes passed every check before (from the cache)
         self.problems: list = []
         self.warnings: list = []
         self.seen: dict = {}  # (kind, id) -> (doc, path)
@@ -173,8 +174,9 @@ class _Joiner:
                 self.report(meta["doc"], ("rulebase", "summary", i), f"unknown fact {name!r}{closest(name, facts)}")
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
-        self.widths(rules)
-        self.placeholders(facts, rules)
+        if not self.checked:  # the two costly analyses; their answer depends only on the files' bytes
+            self.widths(rules)
+            self.placeholders(facts, rules)
         if len(rules) > MAX_RULES:
             self.problems.append(Problem(str(self.folder), f"{len(rules)} rules; spor reads at most {MAX_RULES} in one rulebase"))
         self.derivations(facts, rules)
