@@ -138,3 +138,34 @@ def test_yaml_round_trip_of_results_facts_reproduces_them(rulebase, evaluator, n
     from engine.reader import parse
 
     assert case_from_document(parse("x.yaml", text.encode()), normaliser).facts == facts
+
+
+near_scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2 * 10**12, max_value=2 * 10**12),
+                         st.floats(allow_nan=False), st.text(max_size=260), st.sampled_from(["", "a\x01", "ø" * 201]))
+near_cases = st.fixed_dictionaries(
+    {"facts": st.one_of(st.dictionaries(st.text(max_size=110), near_scalars, max_size=5), near_scalars)},
+    optional={
+        "id": near_scalars, "title": near_scalars, "notes": near_scalars, "other": near_scalars,
+        "expect": st.one_of(near_scalars, st.fixed_dictionaries({}, optional={
+            "outcome": near_scalars, "facts": st.dictionaries(st.text(max_size=5), near_scalars, max_size=3),
+            "missing": st.lists(near_scalars, max_size=3), "warnings": st.lists(near_scalars, max_size=3),
+            "bogus": near_scalars})),
+    })
+
+
+@settings(max_examples=1000, deadline=None)
+@given(near_cases)
+def test_the_hand_check_of_case_data_accepts_only_what_the_schema_accepts(data):
+    from engine.schemas import plainly_valid_case, validator
+
+    if plainly_valid_case(data):
+        assert validator("case").is_valid(data), data
+
+
+def test_every_shipped_example_takes_the_fast_path():
+    from engine.reader import read_document
+    from engine.schemas import plainly_valid_case
+
+    from .conftest import EXAMPLES
+
+    assert all(plainly_valid_case(read_document(p).data) for p in EXAMPLES.iterdir())
