@@ -27,14 +27,7 @@ class Problem:
 
     def where(self) -> str:
         """``file:line:col`` when known, else ``file`` (with the document path)."""
-        place = self.file
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        if self.path:
-            place += f" ({format_path(self.path)})"
-        return place
+        return place(self.file, self.line, self.column, format_path(self.path) if self.path else "")
 
     def __str__(self) -> str:
         label = "" if self.severity == "error" else f"{self.severity}: "
@@ -50,6 +43,16 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+
+
+def place(file: str, line=None, column=None, path: str = "") -> str:
+    """``file:line:col (path)``, leaving out what is not known."""
+    where = file
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where + (f" ({path})" if path else "")
 
 
 def printable(text: str) -> str:

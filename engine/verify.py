@@ -49,12 +49,9 @@ class Finding:
     path: str = ""  # inside the document, for problems found while loading
 
     def where(self) -> str:
-        place = self.file
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return place + (f" ({self.path})" if self.path else "")
+        from .errors import place
+
+        return place(self.file, self.line, self.column, self.path)
 
     def __str__(self) -> str:
         return f"{self.where()}: {self.severity}[{self.code}]: {self.message}"
