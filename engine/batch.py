@@ -10,7 +10,6 @@ incomplete cases and errors, and shows that records in = results + errors.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections import Counter
@@ -19,12 +18,14 @@ from dataclasses import field
 from .records import record
 from pathlib import Path
 
-from .cases import MAX_CASE_BYTES, Normaliser, case_files, case_from_document, load_case
+from .cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
 from .errors import InputError, Problem, format_path
 from .reader import Document, _check_plain
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+csv.field_size_limit(MAX_CASE_BYTES)  # a cell may be as long as a case file may be
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+ALL_SUFFIXES = (*CASE_SUFFIXES, *JSONL_SUFFIXES, ".csv")
 META_COLUMNS = ("id", "title", "notes")
 
 
@@ -42,15 +43,21 @@ def records(paths, normaliser: Normaliser):
     """Yield a Record for every record of every input, in input order."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for file in case_files(path):
-                yield _case_file(file, normaliser)
-        elif path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl(path, normaliser)
-        elif path.suffix.lower() == ".csv":
-            yield from _csv(path, normaliser)
+        if path.is_dir():  # case files, JSON Lines and CSV files inside, in name order
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ALL_SUFFIXES):
+                yield from _file(file, normaliser)
         else:
-            yield _case_file(path, normaliser)
+            yield from _file(path, normaliser)
+
+
+def _file(path: Path, normaliser):
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _jsonl(path, normaliser)
+    elif suffix == ".csv":
+        yield from _csv(path, normaliser)
+    else:
+        yield _case_file(path, normaliser)
 
 
 def _case_file(path: Path, normaliser) -> Record:
@@ -87,6 +94,19 @@ def _lines(path: Path):
             yield number, line
 
 
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(f"duplicate key {key!r}: each key may appear once, or one of the values would be lost")
+        out[key] = value
+    return out
+
+
 def _jsonl(path: Path, normaliser):
     if not path.is_file():
         yield Record(str(path), problems=[Problem(str(path), "no such file")])
@@ -104,7 +124,7 @@ def _jsonl(path: Path, normaliser):
         if not text.strip():
             continue  # a blank line is not a record
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
             if "\\u" in text and _ESCAPED_SURROGATE.search(text):
                 _check_plain(source, data)
         except InputError as exc:
@@ -113,14 +133,25 @@ def _jsonl(path: Path, normaliser):
         except json.JSONDecodeError as exc:
             yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
             continue
+        except _Duplicate as exc:
+            yield Record(source, problems=[Problem(source, str(exc))])
+            continue
         except RecursionError:
             yield Record(source, problems=[Problem(source, "nested too deeply")])
             continue
         yield _from_data(source, data, normaliser)
 
 
+MAX_CONTINUATION = 50  # physical lines one quoted CSV cell may span before it is taken as broken
+
+
 def _csv(path: Path, normaliser):
-    """CSV: a header row of fact names (and optionally id, title, notes), then one case per row."""
+    """CSV: a header row of fact names (and optionally id, title, notes), then one case per row.
+
+    Rows are read line by line, so that a broken row (an unclosed quote, a
+    cell too long) gives an error record and the rows after it are still
+    read; a header spor cannot use gives an error record for every row.
+    """
     if not path.is_file():
         yield Record(str(path), problems=[Problem(str(path), "no such file")])
         return
@@ -131,35 +162,82 @@ def _csv(path: Path, normaliser):
         return
     with handle:
         try:
-            first = handle.readline()
-            delimiter = max(",;\t", key=first.count) if first.strip() else ","
-            reader = csv.reader(io.StringIO(first), delimiter=delimiter)
-            header = [h.strip() for h in next(reader, [])]
-            problem = _check_header(path, header, normaliser)
-            if problem:
-                yield Record(f"{path}:1", problems=[problem])
+            rows = _csv_rows(handle)
+            first = next(rows, None)
+            if first is None:
+                yield Record(f"{path}:1", problems=[Problem(str(path), "the file is empty: expected a header row of fact names", 1)])
                 return
-            reader = csv.reader(handle, delimiter=delimiter)
-            reader_line = 1
-            for row in reader:
-                source = f"{path}:{reader_line + 1}"
-                reader_line += 1 + sum(cell.count("\n") for cell in row)
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
+            _, header, delimiter, broken = first
+            header = [h.strip() for h in header or []]
+            problem = broken and Problem(str(path), broken, 1) or _check_header(path, header, normaliser)
+            seen = False
+            for number, row, _, broken in rows:
+                source, seen = f"{path}:{number}", True
+                if problem:
+                    yield Record(source, problems=[Problem(source, f"the header cannot be used: {problem.message}")])
+                elif broken:
+                    yield Record(source, problems=[Problem(source, broken)])
+                elif len(row) != len(header):
                     yield Record(source, problems=[Problem(source, f"{len(row)} cells, the header has {len(header)}")])
-                    continue
-                data = {"facts": {}}
-                for name, cell in zip(header, row):
-                    cell = cell.strip()
-                    if not cell:
-                        continue  # an empty cell: unknown
-                    (data if name in META_COLUMNS else data["facts"])[name] = cell
-                yield _from_data(source, data, normaliser)
+                else:
+                    data = {"facts": {}}
+                    for name, cell in zip(header, row):
+                        cell = cell.strip()
+                        if cell:  # an empty cell: unknown
+                            (data if name in META_COLUMNS else data["facts"])[name] = cell
+                    yield _from_data(source, data, normaliser)
+            if problem and not seen:  # a header and no rows: the header is the one record
+                yield Record(f"{path}:1", problems=[problem])
         except UnicodeDecodeError as exc:
-            yield Record(str(path), problems=[Problem(str(path), f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); the rest is not read")])
-        except csv.Error as exc:
-            yield Record(str(path), problems=[Problem(str(path), f"not valid CSV: {exc}; the rest is not read")])
+            yield Record(str(path), problems=[Problem(str(path), f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+                                                      "the rest is not read")])
+
+
+def _csv_rows(handle):
+    """Yield (line number, cells or None, delimiter, problem or None) for each non-blank CSV row.
+
+    A row whose quotes do not close on its own line takes the following lines
+    (a quoted cell may hold line breaks) only if the joined text makes a row
+    as wide as the header; otherwise its first line is reported broken and the
+    lines after it are read again as rows of their own.
+    """
+    lines = iter(enumerate(handle, 1))
+    pending = []  # physical lines given back after a broken row
+    delimiter, width = None, None
+    while True:
+        if pending:
+            number, line = pending.pop(0)
+        else:
+            number, line = next(lines, (None, None))
+            if line is None:
+                return
+        if delimiter is None:
+            delimiter = max(",;\t", key=line.count) if line.strip() else ","
+        parts = [line]
+        while sum(p.count('"') for p in parts) % 2 and len(parts) < MAX_CONTINUATION:
+            nxt = pending.pop(0) if pending else next(lines, (None, None))
+            if nxt[1] is None:
+                break
+            parts.append(nxt[1])
+        text = "".join(parts)
+        row, problem = None, None
+        if not sum(p.count('"') for p in parts) % 2 and len(text) <= MAX_CASE_BYTES:
+            try:
+                row = next(csv.reader([text], delimiter=delimiter))
+            except csv.Error as exc:
+                problem = f"not valid CSV: {exc}"
+        if len(parts) > 1 and (row is None or len(row) != width):
+            pending = [(number + i, p) for i, p in enumerate(parts[1:], 1)] + pending
+            yield number, None, delimiter, "a quoted cell is not closed"
+            continue
+        if row is None and problem is None:
+            problem = ("a quoted cell is not closed" if len(text) <= MAX_CASE_BYTES
+                       else f"the row is longer than {MAX_CASE_BYTES:,} characters")
+        if row is not None and not any(cell.strip() for cell in row):
+            continue
+        if width is None and row is not None:
+            width = len(row)
+        yield number, row, delimiter, problem
 
 
 def _check_header(path, header, normaliser):
@@ -213,7 +291,7 @@ class Summary:
         out.append(f"  errors: {self.errors:,}")
         out.append(f"  records in = results + errors: {self.records:,} = {self.results:,} + {self.errors:,}")
         if self.skipped:
-            out.append(f"  resumed: {self.skipped:,} records were already in the output and were not run again")
+            out.append(f"  resumed: {self.skipped:,} of these records were already in the output and were not run again")
         return out
 
 
@@ -233,7 +311,7 @@ RECORD_FIELDS = ("case", "source", "title", "notes")  # the first keys of a resu
 class Decision:
     """A result for one set of facts, kept to be written again for identical facts."""
 
-    data: dict  # as_json() without the record's own fields
+    data: dict | None  # as_json() without the record's own fields (kept only for CSV output)
     tail: str  # its JSON text after the record's own fields
     outcome: str | None
     complete: bool
@@ -248,13 +326,14 @@ class DecisionCache:
     oldest entry goes.
     """
 
-    def __init__(self, evaluator, lang: str, size: int = 100_000):
-        self.evaluator, self.lang, self.size = evaluator, lang, size
+    def __init__(self, evaluator, lang: str, size: int = 20_000, keep_data: bool = False):
+        self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
         self.entries: dict = {}
         self.counted = evaluator.rulebase.summary
+        self.order = {name: i for i, name in enumerate(evaluator.rulebase.facts)}
 
     def get(self, facts: dict) -> Decision:
-        key = tuple(facts.items())
+        key = tuple(sorted(facts.items(), key=lambda item: self.order[item[0]]))  # any order of the same facts
         found = self.entries.get(key)
         if found is None:
             from .render import as_json
@@ -262,8 +341,8 @@ class DecisionCache:
             result = self.evaluator.evaluate(facts)
             data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
             all_facts = result.facts
-            found = Decision(data, json.dumps(data, ensure_ascii=False)[1:], data["outcome"], result.complete,
-                             tuple(all_facts.get(name) for name in self.counted))
+            found = Decision(data if self.keep_data else None, json.dumps(data, ensure_ascii=False)[1:], data["outcome"],
+                             result.complete, tuple(all_facts.get(name) for name in self.counted))
             if len(self.entries) >= self.size:
                 self.entries.pop(next(iter(self.entries)))
             self.entries[key] = found
@@ -286,6 +365,16 @@ class JsonlWriter:
         self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
+def _cell(text) -> str:
+    """A text cell that a spreadsheet will not run as a formula (OWASP: CSV injection)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _uncell(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class CsvWriter:
     """Results as CSV: fixed columns, then one column per fact of the rulebase."""
 
@@ -301,61 +390,99 @@ class CsvWriter:
     def result(self, data: dict) -> None:
         facts = data["facts"]
         self.writer.writerow([
-            data["source"], data["case"], data["outcome"] or "", data["side"] or "", "yes" if data["complete"] else "no",
+            _cell(data["source"]), _cell(data["case"]), data["outcome"] or "", data["side"] or "", "yes" if data["complete"] else "no",
             ";".join(m["fact"] for m in data["missing"]), ";".join(w["code"] for w in data["warnings"]), "",
             *[facts.get(f, "") for f in self.facts],
         ])
 
     def error(self, data: dict) -> None:
-        self.writer.writerow([data["source"], data["case"] or "", "", "", "no", "", "", data["error"], *[""] * len(self.facts)])
+        self.writer.writerow([_cell(data["source"]), _cell(data["case"]), "", "", "no", "", "", _cell(data["error"]),
+                              *[""] * len(self.facts)])
 
 
 WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter}
 
 
-def done_sources(path: Path, fmt: str) -> list:
-    """The sources of the complete records already in an output file, cutting off a torn last line.
+CSV_HEADER = ("source", "case", "outcome", "side", "complete", "missing", "warnings", "error")
 
-    An interrupted run leaves every finished record whole (each is written
-    and flushed in one piece), except perhaps a last line cut by a kill;
-    that line is removed so the run can go on from the record it belonged to.
+
+def _output_records(path: Path, fmt: str):
+    """Yield (line number, end offset, record as a dict) for each complete record of an output file.
+
+    Lines are split on newline bytes only (a title may hold U+2028); a last
+    line without its newline is a record cut by a kill and is not yielded.
+    Raises InputError for a file that is not spor batch output.
     """
+    with open(path, "rb") as handle:
+        offset, header = 0, None
+        for number, line in enumerate(handle, 1):
+            if not line.endswith(b"\n"):
+                return  # torn by a kill
+            offset += len(line)
+            try:
+                text = line.decode("utf-8")
+                if fmt == "csv":
+                    row = next(csv.reader([text]))
+                    if header is None:
+                        header = row
+                        if tuple(row[:len(CSV_HEADER)]) != CSV_HEADER:
+                            raise ValueError
+                        continue
+                    record = dict(zip(header, (_uncell(cell) for cell in row)))
+                    record["complete"] = record["complete"] == "yes"
+                    record["facts"] = {k: v for k, v in record.items() if k not in CSV_HEADER and v}
+                else:
+                    record = json.loads(text)
+                if not isinstance(record, dict) or not isinstance(record.get("source"), str):
+                    raise ValueError
+            except (ValueError, StopIteration):
+                raise InputError([Problem(str(path), "this is not spor batch output: cannot resume from it", number)]) from None
+            yield number, offset, record
+
+
+def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
+    """(records, bytes to keep, their Summary) of an earlier run's output, checked before anything is cut."""
+    summary, keep, count = Summary(), 0, 0
     if not path.exists():
-        return []
-    blob = path.read_bytes()
-    keep = blob.rfind(b"\n") + 1
-    if keep < len(blob):
-        with open(path, "r+b") as handle:
-            handle.truncate(keep)
-    lines = blob[:keep].decode("utf-8").splitlines()
-    if fmt == "csv":
-        return [row[0] for row in csv.reader(lines[1:]) if row]
-    sources = []
-    for number, line in enumerate(lines, 1):
-        try:
-            sources.append(json.loads(line)["source"])
-        except (ValueError, KeyError, TypeError):
-            raise InputError([Problem(str(path), "this is not a spor batch output: cannot resume from it", number)]) from None
-    return sources
+        return 0, 0, summary
+    for _, offset, record in _output_records(path, fmt):
+        count, keep = count + 1, offset
+        if record.get("error"):
+            summary.add_error()
+        else:
+            facts = record.get("facts") or {}
+            summary.add(Decision(None, "", record.get("outcome") or None, bool(record.get("complete")),
+                                 tuple(facts.get(name) for name in summary_facts)), summary_facts)
+    return count, keep, summary
 
 
-def run(inputs, evaluator, normaliser, writer, stream, lang: str, done: list = (), on_record=None) -> Summary:
-    """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done``.
+def output_sources(path: Path, fmt: str):
+    """The sources of an output's records, in order, read as they are needed."""
+    for _, _, record in _output_records(path, fmt):
+        yield record["source"]
 
-    The records skipped must be the ones the sources in ``done`` name, in
-    order, or the output does not belong to these inputs.
+
+def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_count: int = 0,
+        on_record=None, summary=None) -> Summary:
+    """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done_count``.
+
+    The records skipped must be the ones the sources in ``done`` (an
+    iterable, read as needed) name, in order, or the output does not belong
+    to these inputs. ``summary`` may already count the skipped records.
     """
     from .errors import EngineFailure
 
-    summary = Summary()
-    cache = DecisionCache(evaluator, lang)
+    summary = summary or Summary()
+    cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
+    done = iter(done)
     seen = 0
     for index, record in enumerate(records(inputs, normaliser)):
         seen = index + 1
-        if index < len(done):
-            if record.source != done[index]:
+        if index < done_count:
+            expected = next(done, None)
+            if record.source != expected:
                 raise InputError([Problem(record.source, f"cannot resume: record {index + 1} of the output came from "
-                                          f"{done[index]}, not from this input")])
+                                          f"{expected}, not from this input")])
             continue
         if record.case is not None:
             case = record.case
@@ -373,8 +500,8 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done: list = (
         stream.flush()
         if on_record:
             on_record(summary)
-    if len(done) > seen:
-        raise InputError([Problem(str(inputs[0]), f"cannot resume: the output already holds {len(done)} records, "
-                                  f"these inputs have {seen}")])
-    summary.skipped = len(done)
+    if done_count > seen:
+        raise InputError([Problem(str(inputs[0]), f"cannot resume: the output already holds {done_count:,} records, "
+                                  f"these inputs have {seen:,}")])
+    summary.skipped = done_count
     return summary

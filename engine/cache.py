@@ -20,6 +20,7 @@ from . import __version__
 from .errors import InputError
 
 MAX_FILE_BYTES = 16 << 20
+KEEP = 32  # cache entries kept; older ones are removed when a new one is written
 
 
 def enabled() -> bool:
@@ -47,8 +48,10 @@ def rulebase_key(files) -> tuple:
             blob = None  # the loader reports it
         blobs.append(blob)
         parts += [path.name.encode(), blob or b""]
-    # two independent 32-bit checksums and the lengths: any edit changes the key
-    # (hashlib would cost more to import than all of this takes to run)
+    # two independent 32-bit checksums and the lengths: an accidental match is
+    # about one in 2**64; deliberately forging one is possible but gains nothing,
+    # as the cache holds the user's own data (hashlib would cost more to import
+    # than all of this takes to run)
     joined = b"\0".join(parts)
     key = f"{zlib.crc32(joined):08x}{zlib.adler32(joined):08x}{len(joined):x}-{len(files)}"
     return key, blobs
@@ -110,6 +113,9 @@ def write(key: str, documents: list) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(documents, out, ensure_ascii=False)
         os.replace(temp, target / f"rulebase-{key}.json")
+        entries = sorted(target.glob("rulebase-*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
         pass  # no cache is no error
 

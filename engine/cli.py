@@ -161,14 +161,19 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir):
         raise InputError(missing)
     if resume and not out_path:
         raise click.UsageError("--resume needs --out: the file to continue")
+    if out_path and any(Path(out_path).resolve() == Path(raw).resolve() for raw in inputs):
+        raise InputError([Problem(str(out_path), "is also an input: writing results there would destroy it")])
     rulebase = _load(rules_dir).rulebase
     evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
-    done = batching.done_sources(Path(out_path), fmt) if resume else []
+    done_count, keep, kept = batching.scan_output(Path(out_path), fmt, rulebase.summary) if resume else (0, 0, None)
     try:
-        out = open(out_path, "a" if done else "w", encoding="utf-8", newline="") if out_path else sys.stdout
+        if resume and Path(out_path).exists():
+            with open(out_path, "r+b") as handle:
+                handle.truncate(keep)  # a record cut by a kill goes: it is run again
+        out = open(out_path, "a" if done_count else "w", encoding="utf-8", newline="") if out_path else sys.stdout
     except OSError as exc:
         raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
-    writer = batching.WRITERS[fmt](out, rulebase, header=not done)
+    writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
     progress = sys.stderr.isatty()
 
     def on_record(summary):
@@ -181,9 +186,11 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir):
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, on_record)
+        done = batching.output_sources(Path(out_path), fmt) if done_count else ()
+        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, done_count, on_record, kept)
     except KeyboardInterrupt:
-        written = _count_lines(out_path, fmt) if out_path else None
+        out.flush()
+        written = batching.scan_output(Path(out_path), fmt, ())[0] if out_path else None
         click.echo("\nspor batch: interrupted; " + (f"{written:,} records are complete in {out_path}; "
                    "run again with --resume to go on" if out_path else "the records written so far are complete"), err=True)
         sys.exit(130)
@@ -196,14 +203,6 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir):
     for line in summary.lines():
         click.echo(line, err=True)
     sys.exit(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
-
-
-def _count_lines(path, fmt) -> int:
-    from pathlib import Path
-
-    from .batch import done_sources
-
-    return len(done_sources(Path(path), fmt))
 
 
 WHY_WORDS = {"?", "why", "hvorfor"}
@@ -234,11 +233,16 @@ def ask(case, lang, rules_dir, save_path):
     from .evaluate import Evaluator
     from .interview import Interview
     from .messages import text as t
-    from .render import question, reasons, text, why
+
+    from pathlib import Path
 
     rulebase = _load(rules_dir).rulebase
     evaluator = Evaluator(rulebase)
     start = load_case(case, Normaliser(rulebase)) if case else None
+    if save_path and not os.access(Path(save_path).resolve().parent, os.W_OK):
+        raise InputError([Problem(str(save_path), "cannot be written (no such folder, or no permission): "
+                                  "--save is checked before the interview starts")])
+    case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
     interview = Interview(evaluator, dict(start.facts) if start else {})
     echo_answers = not sys.stdin.isatty()
     click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
@@ -250,10 +254,26 @@ def ask(case, lang, rules_dir, save_path):
             click.echo(line.rstrip("\n"))
         return None if line == "" else line.strip()
 
+    try:
+        code = _interview_loop(interview, start, case_id, lang, read)
+    except KeyboardInterrupt:  # Ctrl-C: like quit, the session so far is kept
+        click.echo("")
+        code = click.get_current_context().meta.get(EXIT_KEY, EXIT_INCOMPLETE)
+    if save_path:
+        _save_case(save_path, start, case_id, interview.known())
+        click.echo(t("ask_saved", lang, path=save_path))
+    sys.exit(code)
+
+
+def _interview_loop(interview, start, case_id, lang, read) -> int:
+    """The question-and-answer loop of ``spor ask``; returns the exit code earned."""
+    from .messages import text as t
+    from .render import question, reasons, text, why
+
     code, shown = EXIT_INCOMPLETE, None
     while True:
-        result = interview.evaluator.evaluate(interview.known(), case_id=start.id if start else "ask",
-                                              title=start.title if start else "")
+        result = interview.evaluator.evaluate(interview.known(), case_id=case_id, title=start.title if start else "",
+                                              notes=start.notes if start else "")
         fact = interview.next_question(result)
         if fact is None and shown != "end":
             click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang))
@@ -291,10 +311,7 @@ def ask(case, lang, rules_dir, save_path):
                 click.echo(t("ask_invalid", lang, message=hint))
         else:
             click.echo(t("ask_unknown_command", lang, intro=t("ask_after", lang)))
-    if save_path:
-        _save_case(save_path, start, interview.known())
-        click.echo(t("ask_saved", lang, path=save_path))
-    sys.exit(code)
+    return code
 
 
 def _explained(result, fmt, lang, evaluator) -> str:
@@ -316,16 +333,18 @@ def _explained(result, fmt, lang, evaluator) -> str:
     return body + "\n" + "\n".join(lines) + "\n"
 
 
-def _save_case(path, start, facts) -> None:
-    """Write a case file (YAML) with the facts of an interview."""
+def _save_case(path, start, case_id, facts) -> None:
+    """Write a case file (YAML) with the facts of an interview; what the starting case held is kept."""
     import yaml
 
-    data = {"id": start.id if start else "ask"}
+    data = {"id": case_id}
     if start and start.title:
         data["title"] = start.title
     if start and start.notes:
         data["notes"] = start.notes
     data["facts"] = facts
+    if start and start.expect:
+        data["expect"] = start.document.data["expect"]  # as written, not normalised
     try:
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)

@@ -77,6 +77,10 @@ class Evaluator:
 
     def evaluate(self, facts: dict, *, case_id: str = "", source: str = "", title: str = "", notes: str = "") -> Result:
         rb = self.rulebase
+        ordered = {name: facts[name] for name in rb.facts if name in facts}  # one order for all spellings of a case
+        if len(ordered) != len(facts):
+            raise ValueError(f"not facts of this rulebase: {sorted(set(facts) - set(ordered))}")
+        facts = ordered
         firings = self.session.fire(facts)
         derived, outcome = {}, None
         for firing in firings:

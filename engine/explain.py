@@ -14,6 +14,7 @@ from .records import record
 from .evaluate import Evaluator, Result
 
 MAX_CHANGES = 2
+MAX_VARIANTS = 2000  # evaluations at most: a rulebase of many facts has many pairs
 
 
 @record
@@ -25,8 +26,9 @@ class Change:
 
 @record
 class Rival:
-    outcome: object
+    outcome: object  # None when the search stopped before finding one
     changes: tuple
+    stopped: bool = False  # the search reached MAX_VARIANTS
 
 
 def nearest_rival(evaluator: Evaluator, result: Result, max_changes: int = MAX_CHANGES):
@@ -36,10 +38,14 @@ def nearest_rival(evaluator: Evaluator, result: Result, max_changes: int = MAX_C
     rb = evaluator.rulebase
     given = {k: v for k, v in result.given.items()}
     inputs = [f for f in rb.facts.values() if not f.derived]
+    tried = 0
     for count in range(1, max_changes + 1):
         for chosen in itertools.combinations(inputs, count):
             options = [[v for v in fact.value_ids() if v != given.get(fact.id)] for fact in chosen]
             for values in itertools.product(*options):
+                tried += 1
+                if tried > MAX_VARIANTS:
+                    return Rival(None, (), stopped=True)
                 variant = dict(given)
                 variant.update({fact.id: value for fact, value in zip(chosen, values)})
                 other = evaluator.evaluate(variant).outcome

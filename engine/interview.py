@@ -63,7 +63,7 @@ class Interview:
     def answer(self, fact, text: str):
         """Record an answer given as a number, an id, a label or a synonym; return an error hint or None."""
         text = text.strip()
-        if text.isdigit() and 1 <= int(text) <= len(fact.values):
+        if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= len(fact.values):
             value = fact.values[int(text) - 1].id
         else:
             value, message = self.normaliser.value(fact.id, text)

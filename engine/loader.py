@@ -78,8 +78,11 @@ def load(folder) -> Loaded:
     key, blobs = cache.rulebase_key(files)
     stored = cache.read(key)
     if stored is not None and len(stored) == len(files):
-        docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
-        return _Joiner(folder, docs, checked=True).join()
+        try:
+            docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
+            return _Joiner(folder, docs, checked=True).join()
+        except Exception:  # a damaged cache entry: read the files themselves
+            pass
     loaded = _load_files(folder, files, blobs)
     cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
     return loaded
@@ -117,13 +120,11 @@ CACHE_SIZE = 8
 
 
 def load_cached(folder) -> Loaded:
-    """``load``, reusing the result while no rule file of the folder has changed (name, size, mtime)."""
+    """``load``, reusing the result in this process while every rule file has the same bytes."""
+    from . import cache
+
     folder = Path(folder)
-    try:
-        stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in rule_files(folder))
-    except OSError:
-        return load(folder)
-    key = (str(folder.resolve()), stamp)
+    key = (str(folder.resolve()), cache.rulebase_key(rule_files(folder))[0])
     if key not in _CACHE:
         if len(_CACHE) >= CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

@@ -54,6 +54,10 @@ _CATALOGUE = {
     "why_not_if": ("hvis", "if"),
     "why_not_instead": ("i stedet for", "instead of"),
     "why_not_unset": ("ikke oppgitt", "not given"),
+    "why_not_stopped": (
+        "Søket etter et annet utfall ble stoppet etter {count} varianter uten å finne ett.",
+        "The search for another outcome stopped after {count} variants without finding one.",
+    ),
     "why_not_none": (
         "Ingen endring av ett eller to fakta gir et annet utfall.",
         "No change of one or two facts gives another outcome.",

@@ -142,6 +142,10 @@ def why_not(result: Result, rival, lang: str) -> list:
     lines = [f"{t('why_not', lang)}"]
     if rival is None:
         return lines + [f"  {t('why_not_none', lang)}"]
+    if rival.outcome is None:
+        from .explain import MAX_VARIANTS
+
+        return lines + [f"  {t('why_not_stopped', lang, count=f'{MAX_VARIANTS:,}')}"]
     rb = result.rulebase
     verdict = fill(rival.outcome.verdict.get(lang), result, lang)
     lines.append(_wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
@@ -153,7 +157,7 @@ def why_not(result: Result, rival, lang: str) -> list:
 
 
 def rival_json(rival) -> dict | None:
-    if rival is None:
+    if rival is None or rival.outcome is None:
         return None
     return {"outcome": rival.outcome.id,
             "changes": [{"fact": c.fact, "from": c.old, "to": c.new} for c in rival.changes]}

@@ -191,7 +191,8 @@ def test_batch_bad_header_and_missing_input(tmp_path):
     table.write_text("modul,concern\nlonn,sent\n", encoding="utf-8")
     result = spor("batch", table)
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert record["source"] == f"{table}:1" and "unknown column 'modul' (did you mean 'module'?)" in record["error"]
+    assert record["source"] == f"{table}:2"
+    assert record["error"].startswith("the header cannot be used: unknown column 'modul' (did you mean 'module'?)")
     assert spor("batch", tmp_path / "none.jsonl").exit_code == 2
 
 
@@ -199,3 +200,80 @@ def test_batch_all_decided_exits_0(tmp_path):
     jsonl = tmp_path / "ok.jsonl"
     jsonl.write_text('{"facts": {"module": "lonn", "log_status": "avvist", "bounce_received": "yes"}}\n', encoding="utf-8")
     assert spor("batch", jsonl).exit_code == 0
+
+
+def test_batch_csv_broken_rows_do_not_hide_the_rows_after_them(tmp_path):
+    table = tmp_path / "t.csv"
+    good = "lonn,sent,levert,no\n"
+    table.write_text("module,concern,log_status,bounce_received\n" + good + 'skatt,sent,"unclosed,no\n'
+                     + good * 3 + "lonn,sent," + "x" * 200_000 + ",no\n" + good + '"quoted\nline",sent,levert,no\n',
+                     encoding="utf-8")
+    result = spor("batch", table)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"].rsplit(":", 1)[1] for r in records] == ["2", "3", "4", "5", "6", "7", "8", "9"]
+    assert "a quoted cell is not closed" in records[1]["error"]
+    assert [r.get("outcome") for r in records[2:5]] == ["delivered"] * 3
+    assert "a text of 200000 characters; at most 200 are allowed" in records[5]["error"] and records[6]["outcome"] == "delivered"
+    assert "'quoted\\nline' is not a value of 'module'" in records[7]["error"]
+    assert "records in = results + errors: 8 = 5 + 3" in result.stderr
+
+
+def test_batch_jsonl_duplicate_keys_are_errors_not_lost_values(tmp_path):
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text('{"id": "dup", "facts": {"module": "lonn", "module": "skatt"}}\n', encoding="utf-8")
+    (record,) = [json.loads(line) for line in spor("batch", jsonl).stdout.splitlines()]
+    assert "duplicate key 'module'" in record["error"]
+
+
+def test_batch_refuses_to_overwrite_its_input(tmp_path):
+    jsonl = tmp_path / "same.jsonl"
+    jsonl.write_text('{"facts": {"module": "lonn"}}\n', encoding="utf-8")
+    result = spor("batch", jsonl, "--out", jsonl)
+    assert result.exit_code == 2 and "is also an input" in result.stderr
+    assert jsonl.read_text(encoding="utf-8") == '{"facts": {"module": "lonn"}}\n'
+
+
+def test_ask_odd_digits_are_a_hint_not_a_crash():
+    result = spor("ask", input="²\n" + "9" * 5000 + "\n")
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert result.output.count("Ugyldig svar") == 2
+
+
+def test_ask_save_is_checked_first_and_keeps_what_the_case_held(tmp_path):
+    assert spor("ask", "--save", tmp_path / "no" / "x.yaml", input="2\n").exit_code == 2
+    start = tmp_path / "start.yaml"
+    start.write_text("title: T\nnotes: N\nfacts: {module: lonn}\nexpect: {outcome: delivered}\n", encoding="utf-8")
+    saved = tmp_path / "ticket-7.yaml"
+    result = spor("ask", start, "--save", saved, input="sent\nlevert\nno\n")
+    text = saved.read_text(encoding="utf-8")
+    assert "id: start" in text and "expect:\n  outcome: delivered" in text and "notes: N" in text
+    assert "Notater:\n  N" in result.output
+    fresh = tmp_path / "ticket-8.yaml"
+    spor("ask", "--save", fresh, input="quit\n")
+    assert fresh.read_text(encoding="utf-8").startswith("id: ticket-8")
+
+
+def test_batch_folder_reads_record_files_too_and_csv_cells_cannot_be_formulas(tmp_path):
+    (tmp_path / "a.yaml").write_text("id: '=cmd()'\nfacts: {module: lonn}\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "j", "facts": {"module": "lonn"}}\n', encoding="utf-8")
+    (tmp_path / "c.csv").write_text("id,module\nk,lonn\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    spor("batch", tmp_path, "--format", "csv", "--out", out)
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert [r.split(",")[1] for r in rows[1:]] == ["'=cmd()", "j", "k"]
+    assert spor("batch", tmp_path, "--format", "csv", "--out", out, "--resume").exit_code in (0, 1)
+    assert out.read_text(encoding="utf-8").splitlines() == rows  # resumed: the quoted id still matches its source
+
+
+def test_batch_facts_in_any_order_give_the_same_result_and_run_the_engine_once(tmp_path, monkeypatch):
+    from engine.session import Session
+
+    calls = []
+    real = Session.fire
+    monkeypatch.setattr(Session, "fire", lambda self, facts: calls.append(1) or real(self, facts))
+    jsonl = tmp_path / "o.jsonl"
+    jsonl.write_text('{"id": "x", "facts": {"module": "lonn", "concern": "sent"}}\n'
+                     '{"id": "x", "facts": {"concern": "sent", "module": "lonn"}}\n', encoding="utf-8")
+    first, second = [json.loads(line) for line in spor("batch", jsonl).stdout.splitlines()]
+    assert {k: v for k, v in first.items() if k != "source"} == {k: v for k, v in second.items() if k != "source"}
+    assert len(calls) == 1

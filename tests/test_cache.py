@@ -59,3 +59,28 @@ def test_a_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch):
     for entry in tmp_path.glob("rulebase-*.json"):
         entry.write_text('{"not": "a list"}', encoding="utf-8")
     assert load(RULES).docs  # parsed again
+
+
+def test_a_damaged_cache_entry_falls_back_to_the_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path))
+    load(RULES)
+    import json
+
+    for entry in tmp_path.glob("rulebase-*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data[0]["marks"] = [[1]]
+        data[1]["data"] = {"facts": [{"id": "tampered"}]}
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load(RULES)
+    assert loaded.docs and "tampered" not in loaded.rulebase.facts
+
+
+def test_the_cache_folder_is_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    path = folder / "00-rulebase.yaml"
+    for i in range(cache.KEEP + 5):
+        path.write_text(path.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")
+        load(folder)
+    assert len(list((tmp_path / "cache").glob("rulebase-*.json"))) == cache.KEEP

@@ -190,3 +190,27 @@ def test_sigterm_stops_cleanly_with_a_count(tmp_path):
     assert proc.returncode == 130
     lines = out.read_text(encoding="utf-8").splitlines()
     assert f"{len(lines):,} records are complete" in stderr and all(json.loads(line) for line in lines)
+
+
+def test_resume_counts_the_kept_records_and_keeps_odd_line_breaks(tmp_path):
+    source = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": "a", "title": "line\u2028break", "facts": {"module": "nope"}}),
+             json.dumps({"id": "b", "facts": {"module": "lonn"}}),
+             json.dumps({"id": "c", "facts": {"module": "lonn", "log_status": "avvist", "bounce_received": "yes"}})]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
+    CliRunner().invoke(cli, ["batch", str(source), "--out", str(full)])
+    part.write_bytes(b"\n".join(full.read_bytes().split(b"\n")[:2]) + b"\n")  # the first two records
+    resumed = CliRunner().invoke(cli, ["batch", str(source), "--out", str(part), "--resume"])
+    assert part.read_bytes() == full.read_bytes()
+    assert "records in = results + errors: 3 = 2 + 1" in resumed.stderr and "resumed: 2 of these" in resumed.stderr
+    assert resumed.exit_code == 1  # the kept error and the undecided case still count
+
+
+def test_resume_leaves_a_file_that_is_not_batch_output_alone(tmp_path):
+    source = _jsonl(tmp_path / "in.jsonl", 2)
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"a\nb")
+    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(other), "--resume"])
+    assert result.exit_code == 2 and "not spor batch output" in result.stderr
+    assert other.read_bytes() == b"a\nb"
