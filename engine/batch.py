@@ -428,16 +428,16 @@ def _output_records(path: Path, fmt: str):
                         if tuple(row[:len(CSV_HEADER)]) != CSV_HEADER:
                             raise ValueError
                         continue
-                    record = dict(zip(header, (_uncell(cell) for cell in row)))
-                    record["complete"] = record["complete"] == "yes"
-                    record["facts"] = {k: v for k, v in record.items() if k not in CSV_HEADER and v}
+                    entry = dict(zip(header, (_uncell(cell) for cell in row)))
+                    entry["complete"] = entry["complete"] == "yes"
+                    entry["facts"] = {k: v for k, v in entry.items() if k not in CSV_HEADER and v}
                 else:
-                    record = json.loads(text)
-                if not isinstance(record, dict) or not isinstance(record.get("source"), str):
+                    entry = json.loads(text)
+                if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
                     raise ValueError
             except (ValueError, StopIteration):
                 raise InputError([Problem(str(path), "this is not spor batch output: cannot resume from it", number)]) from None
-            yield number, offset, record
+            yield number, offset, entry
 
 
 def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
@@ -445,21 +445,21 @@ def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
     summary, keep, count = Summary(), 0, 0
     if not path.exists():
         return 0, 0, summary
-    for _, offset, record in _output_records(path, fmt):
+    for _, offset, entry in _output_records(path, fmt):
         count, keep = count + 1, offset
-        if record.get("error"):
+        if entry.get("error"):
             summary.add_error()
         else:
-            facts = record.get("facts") or {}
-            summary.add(Decision(None, "", record.get("outcome") or None, bool(record.get("complete")),
+            facts = entry.get("facts") or {}
+            summary.add(Decision(None, "", entry.get("outcome") or None, bool(entry.get("complete")),
                                  tuple(facts.get(name) for name in summary_facts)), summary_facts)
     return count, keep, summary
 
 
 def output_sources(path: Path, fmt: str):
     """The sources of an output's records, in order, read as they are needed."""
-    for _, _, record in _output_records(path, fmt):
-        yield record["source"]
+    for _, _, entry in _output_records(path, fmt):
+        yield entry["source"]
 
 
 def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_count: int = 0,
@@ -476,27 +476,27 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
     cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
     done = iter(done)
     seen = 0
-    for index, record in enumerate(records(inputs, normaliser)):
+    for index, item in enumerate(records(inputs, normaliser)):
         seen = index + 1
         if index < done_count:
             expected = next(done, None)
-            if record.source != expected:
-                raise InputError([Problem(record.source, f"cannot resume: record {index + 1} of the output came from "
+            if item.source != expected:
+                raise InputError([Problem(item.source, f"cannot resume: record {index + 1} of the output came from "
                                           f"{expected}, not from this input")])
             continue
-        if record.case is not None:
-            case = record.case
+        if item.case is not None:
+            case = item.case
             try:
                 decision = cache.get(case.facts)
             except EngineFailure as exc:
-                record = Record(record.source, problems=[Problem(record.source, f"the inference engine failed on this case: {exc}")],
-                                case_id=case.id)
+                item = Record(item.source, problems=[Problem(item.source, f"the inference engine failed on this case: {exc}")],
+                              case_id=case.id)
             else:
                 summary.add(decision, evaluator.rulebase.summary)
-                writer.decision(case, record.source, decision)
-        if record.case is None or record.problems:
+                writer.decision(case, item.source, decision)
+        if item.case is None or item.problems:
             summary.add_error()
-            writer.error(error_record(record))
+            writer.error(error_record(item))
         stream.flush()
         if on_record:
             on_record(summary)

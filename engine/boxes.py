@@ -15,7 +15,7 @@ analysis of DMN decision tables).
 """
 from __future__ import annotations
 
-from .conditions import All, Any, In, Known, Not
+from .conditions import All, In, Known, Not
 
 ABSENT = "\0absent"  # never a value id (ids are [a-z0-9_])
 MAX_BOXES = 20000

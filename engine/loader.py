@@ -9,7 +9,6 @@ found is reported (file, line, column, message), not just the first.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import field
 
 from .records import record

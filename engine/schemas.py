@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .errors import Problem
+
 from .reader import Document
 from .resources import schemas_dir
 

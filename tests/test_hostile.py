@@ -17,7 +17,7 @@ from engine.cli import cli
 from engine.errors import EngineFailure, InputError
 from engine.loader import load
 
-from .conftest import EXAMPLES, ROOT, RULES
+from .conftest import ROOT, RULES
 
 
 @pytest.fixture
