@@ -553,10 +553,7 @@ def _worker_init(rules_dir: str, fmt: str, lang: str) -> None:
     from .evaluate import Evaluator
     from .loader import load_cached
 
-    # the parent stops the pool (terminate() sends SIGTERM): no handler inherited
-    # from the parent, and so no traceback from a worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool; no traceback from workers
     rulebase = load_cached(rules_dir).rulebase
     stream = _Collect()
     _WORKER.update(normaliser=Normaliser(rulebase), stream=stream, writer=WRITERS[fmt](stream, rulebase, header=False),
