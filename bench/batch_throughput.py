@@ -5,7 +5,7 @@ The floor is what any tool must do per record: read the line, parse it
 no decision, measured in this process on the same file. Reports medians of
 several runs and the ratio spor / floor.
 
-    python bench/batch_throughput.py [--count 200000] [--runs 3] [--jobs N]
+    python bench/batch_throughput.py [--count 200000] [--runs 3]
 """
 from __future__ import annotations
 
@@ -37,14 +37,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1, help="passed to spor batch --jobs")
     args = parser.parse_args()
     header(f"batch throughput, {args.count:,} cases (1% invalid, about 40% incomplete)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cases = generate(tmp / "cases.jsonl", args.count)
         out = tmp / "out.jsonl"
-        command = [*SPOR, "batch", str(cases), "--out", str(out), "--jobs", str(args.jobs)]
+        command = [*SPOR, "batch", str(cases), "--out", str(out)]
         spor_times, floor_times = [], []
         for _ in range(args.runs):
             start = time.perf_counter()
@@ -55,7 +54,7 @@ def main() -> None:
         lines = sum(1 for _ in open(out, encoding="utf-8"))
         assert lines == args.count, f"spor wrote {lines} records for {args.count}"
         s, f = median(spor_times), median(floor_times)
-        print(f"spor batch --jobs {args.jobs}: median {s:.2f} s = {args.count / s:,.0f} cases/s "
+        print(f"spor batch: median {s:.2f} s = {args.count / s:,.0f} cases/s "
               f"(runs: {', '.join(f'{t:.2f}' for t in spor_times)})")
         print(f"floor (json.loads + json.dumps per record): median {f:.2f} s = {args.count / f:,.0f} records/s")
         print(f"ratio spor / floor: {s / f:.2f}x")

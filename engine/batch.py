@@ -107,44 +107,39 @@ def _no_duplicates(pairs):
     return out
 
 
-def _jsonl_lines(path: Path):
-    """(source, line number, raw line or None when too long) for each non-blank line of a JSON Lines file."""
-    for number, line in _lines(path):
-        if line is not None and not line.strip():
-            continue  # a blank line is not a record
-        yield f"{path}:{number}", number, line
-
-
-def _jsonl_record(source: str, number: int, line, normaliser) -> Record:
-    """One JSON Lines record: parsed, checked and normalised, or the problems that stop it."""
-    if line is None:
-        return Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
-    try:
-        text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError as exc:
-        return Record(source, problems=[Problem(source, f"the line is not UTF-8 (byte 0x{line[exc.start]:02x})",
-                                                column=exc.start + 1)])
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
-        if "\\u" in text and _ESCAPED_SURROGATE.search(text):
-            _check_plain(source, data)
-    except InputError as exc:
-        return Record(source, problems=exc.problems)
-    except json.JSONDecodeError as exc:
-        return Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
-    except _Duplicate as exc:
-        return Record(source, problems=[Problem(source, str(exc))])
-    except RecursionError:
-        return Record(source, problems=[Problem(source, "nested too deeply")])
-    return _from_data(source, data, normaliser)
-
-
 def _jsonl(path: Path, normaliser):
     if not path.is_file():
         yield Record(str(path), problems=[Problem(str(path), "no such file")])
         return
-    for source, number, line in _jsonl_lines(path):
-        yield _jsonl_record(source, number, line, normaliser)
+    for number, line in _lines(path):
+        source = f"{path}:{number}"
+        if line is None:
+            yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Record(source, problems=[Problem(source, f"the line is not UTF-8 (byte 0x{line[exc.start]:02x})", column=exc.start + 1)])
+            continue
+        if not text.strip():
+            continue  # a blank line is not a record
+        try:
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
+            if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+                _check_plain(source, data)
+        except InputError as exc:
+            yield Record(source, problems=exc.problems)
+            continue
+        except json.JSONDecodeError as exc:
+            yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
+            continue
+        except _Duplicate as exc:
+            yield Record(source, problems=[Problem(source, str(exc))])
+            continue
+        except RecursionError:
+            yield Record(source, problems=[Problem(source, "nested too deeply")])
+            continue
+        yield _from_data(source, data, normaliser)
 
 
 MAX_CONTINUATION = 50  # physical lines one quoted CSV cell may span before it is taken as broken
@@ -467,41 +462,6 @@ def output_sources(path: Path, fmt: str):
         yield entry["source"]
 
 
-def write_one(item: Record, cache, writer):
-    """Write the output record for one input record; the Decision, or None for an error record."""
-    from .errors import EngineFailure
-
-    if item.case is not None:
-        try:
-            decision = cache.get(item.case.facts)
-        except EngineFailure as exc:
-            item = Record(item.source, problems=[Problem(item.source, f"the inference engine failed on this case: {exc}")],
-                          case_id=item.case.id)
-        else:
-            writer.decision(item.case, item.source, decision)
-            return decision
-    writer.error(error_record(item))
-    return None
-
-
-def _skip_done(items, done, done_count: int):
-    """Yield ``items`` after the first ``done_count``, checking each skipped one against ``done``'s sources."""
-    done = iter(done)
-    seen = 0
-    for index, item in enumerate(items):
-        seen = index + 1
-        if index < done_count:
-            expected = next(done, None)
-            if item[0] != expected:
-                raise InputError([Problem(item[0], f"cannot resume: record {index + 1} of the output came from "
-                                          f"{expected}, not from this input")])
-            continue
-        yield item
-    if done_count > seen:
-        raise InputError([Problem("--resume", f"cannot resume: the output already holds {done_count:,} records, "
-                                  f"these inputs have {seen:,}")])
-
-
 def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_count: int = 0,
         on_record=None, summary=None) -> Summary:
     """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done_count``.
@@ -510,99 +470,38 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
     iterable, read as needed) name, in order, or the output does not belong
     to these inputs. ``summary`` may already count the skipped records.
     """
+    from .errors import EngineFailure
+
     summary = summary or Summary()
     cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
-    pairs = ((item.source, item) for item in records(inputs, normaliser))
-    for _, item in _skip_done(pairs, done, done_count):
-        decision = write_one(item, cache, writer)
-        if decision is None:
+    done = iter(done)
+    seen = 0
+    for index, item in enumerate(records(inputs, normaliser)):
+        seen = index + 1
+        if index < done_count:
+            expected = next(done, None)
+            if item.source != expected:
+                raise InputError([Problem(item.source, f"cannot resume: record {index + 1} of the output came from "
+                                          f"{expected}, not from this input")])
+            continue
+        if item.case is not None:
+            case = item.case
+            try:
+                decision = cache.get(case.facts)
+            except EngineFailure as exc:
+                item = Record(item.source, problems=[Problem(item.source, f"the inference engine failed on this case: {exc}")],
+                              case_id=case.id)
+            else:
+                summary.add(decision, evaluator.rulebase.summary)
+                writer.decision(case, item.source, decision)
+        if item.case is None or item.problems:
             summary.add_error()
-        else:
-            summary.add(decision, evaluator.rulebase.summary)
+            writer.error(error_record(item))
         stream.flush()
         if on_record:
             on_record(summary)
-    summary.skipped = done_count
-    return summary
-
-
-# -- several processes (--jobs): JSON Lines input only ---------------------------
-
-class _Collect:
-    """A stream that keeps what a writer writes, so that a worker can send it back."""
-
-    def __init__(self):
-        self.parts = []
-
-    def write(self, text) -> None:
-        self.parts.append(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
-
-
-_WORKER: dict = {}
-CHUNK = 256  # records sent to a worker at a time
-
-
-def _worker_init(rules_dir: str, fmt: str, lang: str) -> None:
-    import signal
-
-    from .evaluate import Evaluator
-    from .loader import load_cached
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool; no traceback from workers
-    rulebase = load_cached(rules_dir).rulebase
-    stream = _Collect()
-    _WORKER.update(normaliser=Normaliser(rulebase), stream=stream, writer=WRITERS[fmt](stream, rulebase, header=False),
-                   cache=DecisionCache(Evaluator(rulebase), lang, keep_data=fmt == "csv"))
-
-
-def _worker_chunk(chunk: list) -> list:
-    """(output text, (outcome, complete, counted) or None for an error) for each raw record of a chunk."""
-    work, out = _WORKER, []
-    for source, number, line in chunk:
-        decision = write_one(_jsonl_record(source, number, line, work["normaliser"]), work["cache"], work["writer"])
-        out.append((work["stream"].take(), None if decision is None else (decision.outcome, decision.complete, decision.counted)))
-    return out
-
-
-def _chunks(items, size: int):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def parallel(paths, rules_dir, rulebase, fmt: str, lang: str, jobs: int, stream, done=(), done_count: int = 0,
-             on_record=None, summary=None) -> Summary:
-    """``run`` for JSON Lines files with ``jobs`` worker processes; output stays in input order.
-
-    The parent reads raw lines and writes results; workers parse, check,
-    normalise and decide (each with its own engine session and decision
-    cache), ``imap`` handing chunks back in the order they were sent.
-    """
-    import multiprocessing
-
-    summary = summary or Summary()
-    raw = (item for path in paths for item in _jsonl_lines(Path(path)))
-    todo = _skip_done(raw, done, done_count)
-    with multiprocessing.get_context("fork").Pool(jobs, _worker_init, (str(rules_dir), fmt, lang)) as pool:
-        for results in pool.imap(_worker_chunk, _chunks(todo, CHUNK)):
-            for text, decided in results:
-                stream.write(text)
-                stream.flush()
-                if decided is None:
-                    summary.add_error()
-                else:
-                    summary.add(Decision(None, "", *decided), rulebase.summary)
-                if on_record:
-                    on_record(summary)
+    if done_count > seen:
+        raise InputError([Problem(str(inputs[0]), f"cannot resume: the output already holds {done_count:,} records, "
+                                  f"these inputs have {seen:,}")])
     summary.skipped = done_count
     return summary

@@ -138,10 +138,8 @@ def run(cases, fmt, lang, rules_dir, explain):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: keep the records already in --out, run the rest.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for JSON Lines input (output stays in input order).")
 @_rules_option
-def batch(inputs, out_path, fmt, lang, resume, jobs, rules_dir):
+def batch(inputs, out_path, fmt, lang, resume, rules_dir):
     """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
 
     One output record per input record, in input order: a result, or an
@@ -165,13 +163,8 @@ def batch(inputs, out_path, fmt, lang, resume, jobs, rules_dir):
         raise click.UsageError("--resume needs --out: the file to continue")
     if out_path and any(Path(out_path).resolve() == Path(raw).resolve() for raw in inputs):
         raise InputError([Problem(str(out_path), "is also an input: writing results there would destroy it")])
-    from .resources import default_rules_dir
-
     rulebase = _load(rules_dir).rulebase
-    in_parallel = jobs > 1 and all(Path(raw).is_file() and Path(raw).suffix.lower() in batching.JSONL_SUFFIXES
-                                   for raw in inputs)
-    if jobs > 1 and not in_parallel:
-        click.echo("spor batch: --jobs runs JSON Lines files in parallel; these inputs run in one process", err=True)
+    evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
     done_count, keep, kept = batching.scan_output(Path(out_path), fmt, rulebase.summary) if resume else (0, 0, None)
     try:
         if resume and Path(out_path).exists():
@@ -194,12 +187,7 @@ def batch(inputs, out_path, fmt, lang, resume, jobs, rules_dir):
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         done = batching.output_sources(Path(out_path), fmt) if done_count else ()
-        if in_parallel:
-            summary = batching.parallel(inputs, rules_dir or default_rules_dir(), rulebase, fmt, lang, jobs, out,
-                                        done, done_count, on_record, kept)
-        else:
-            summary = batching.run(inputs, Evaluator(rulebase), Normaliser(rulebase), writer, out, lang, done,
-                                   done_count, on_record, kept)
+        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, done_count, on_record, kept)
     except KeyboardInterrupt:
         out.flush()
         written = batching.scan_output(Path(out_path), fmt, ())[0] if out_path else None

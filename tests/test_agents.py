@@ -277,32 +277,3 @@ def test_batch_facts_in_any_order_give_the_same_result_and_run_the_engine_once(t
     first, second = [json.loads(line) for line in spor("batch", jsonl).stdout.splitlines()]
     assert {k: v for k, v in first.items() if k != "source"} == {k: v for k, v in second.items() if k != "source"}
     assert len(calls) == 1
-
-
-def test_batch_jobs_gives_the_same_output_as_one_process(tmp_path):
-    import random
-
-    rng = random.Random(5)
-    values = {"module": ["lonn", "faktura", "skatt", "nope"], "concern": ["sent", "not_received"],
-              "log_status": ["levert", "avvist"], "bounce_received": ["yes", "no"], "on_agro24": ["yes", "no"]}
-    lines = [json.dumps({"id": f"c{i}", "facts": {k: rng.choice(v) for k, v in values.items() if rng.random() < 0.8}})
-             for i in range(1500)]
-    lines[7] = "not json"
-    source = tmp_path / "in.jsonl"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for fmt in ("jsonl", "csv"):
-        one, two = tmp_path / f"one.{fmt}", tmp_path / f"two.{fmt}"
-        first = spor("batch", source, "--format", fmt, "--out", one)
-        second = spor("batch", source, "--format", fmt, "--out", two, "--jobs", "2")
-        assert one.read_bytes() == two.read_bytes()
-        assert first.stderr == second.stderr and first.exit_code == second.exit_code == 1
-    part = tmp_path / "part.jsonl"
-    part.write_bytes(b"\n".join((tmp_path / "one.jsonl").read_bytes().split(b"\n")[:600]) + b"\n")
-    spor("batch", source, "--out", part, "--resume", "--jobs", "2")
-    assert part.read_bytes() == (tmp_path / "one.jsonl").read_bytes()
-
-
-def test_batch_jobs_on_other_inputs_says_it_runs_in_one_process():
-    result = spor("batch", EXAMPLES, "--jobs", "2")
-    assert "--jobs runs JSON Lines files in parallel; these inputs run in one process" in result.stderr
-    assert len(result.stdout.splitlines()) == len(list(EXAMPLES.iterdir()))
