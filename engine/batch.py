@@ -39,13 +39,15 @@ class Record:
     case_id: str | None = None
 
 
-def records(paths, normaliser: Normaliser):
-    """Yield a Record for every record of every input, in input order."""
+def records(paths, normaliser: Normaliser, exclude=None):
+    """Yield a Record for every record of every input, in input order (``exclude``: the output file)."""
+    skip = Path(exclude).resolve() if exclude else None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():  # case files, JSON Lines and CSV files inside, in name order
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ALL_SUFFIXES):
-                yield from _file(file, normaliser)
+                if file.resolve() != skip:  # never read the results being written
+                    yield from _file(file, normaliser)
         else:
             yield from _file(path, normaliser)
 
@@ -74,6 +76,8 @@ def _from_data(source: str, data, normaliser) -> Record:
         case = case_from_document(doc, normaliser, default_id=source)
     except InputError as exc:
         case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), (str, int)) else None
+        if isinstance(case_id, str) and not (case_id.isprintable() and len(case_id) <= 200):
+            case_id = None  # an id the schema refused is not repeated into the output
         return Record(source, problems=exc.problems, case_id=None if case_id is None else str(case_id))
     return Record(source, case, case_id=case.id)
 
@@ -142,7 +146,7 @@ def _jsonl(path: Path, normaliser):
         yield _from_data(source, data, normaliser)
 
 
-MAX_CONTINUATION = 50  # physical lines one quoted CSV cell may span before it is taken as broken
+MAX_CONTINUATION = 5000  # physical lines one quoted CSV cell may span before it is taken as broken
 
 
 def _csv(path: Path, normaliser):
@@ -196,10 +200,10 @@ def _csv(path: Path, normaliser):
 def _csv_rows(handle):
     """Yield (line number, cells or None, delimiter, problem or None) for each non-blank CSV row.
 
-    A row whose quotes do not close on its own line takes the following lines
-    (a quoted cell may hold line breaks) only if the joined text makes a row
-    as wide as the header; otherwise its first line is reported broken and the
-    lines after it are read again as rows of their own.
+    Each row is parsed strictly on its own line first; only when the line
+    ends inside a quoted cell are the following lines joined, and the joined
+    text must make a row as wide as the header. Otherwise the first line is
+    reported broken and the lines after it are read again as rows of their own.
     """
     lines = iter(enumerate(handle, 1))
     pending = []  # physical lines given back after a broken row
@@ -213,26 +217,27 @@ def _csv_rows(handle):
                 return
         if delimiter is None:
             delimiter = max(",;\t", key=line.count) if line.strip() else ","
-        parts = [line]
-        while sum(p.count('"') for p in parts) % 2 and len(parts) < MAX_CONTINUATION:
-            nxt = pending.pop(0) if pending else next(lines, (None, None))
-            if nxt[1] is None:
+        parts, row, problem = [line], None, None
+        while True:
+            text = "".join(parts)
+            if len(text) > MAX_CASE_BYTES:
+                problem = f"the row is longer than {MAX_CASE_BYTES:,} characters"
                 break
-            parts.append(nxt[1])
-        text = "".join(parts)
-        row, problem = None, None
-        if not sum(p.count('"') for p in parts) % 2 and len(text) <= MAX_CASE_BYTES:
             try:
-                row = next(csv.reader([text], delimiter=delimiter))
+                row = next(csv.reader([text], delimiter=delimiter, strict=True), [])
+                break
             except csv.Error as exc:
-                problem = f"not valid CSV: {exc}"
+                more = pending.pop(0) if pending else next(lines, (None, None))
+                if "unexpected end of data" not in str(exc) or more[1] is None or len(parts) >= MAX_CONTINUATION:
+                    if more[1] is not None:
+                        pending.insert(0, more)
+                    problem = "a quoted cell is not closed" if "unexpected end of data" in str(exc) else f"not valid CSV: {exc}"
+                    break
+                parts.append(more[1])
         if len(parts) > 1 and (row is None or len(row) != width):
             pending = [(number + i, p) for i, p in enumerate(parts[1:], 1)] + pending
             yield number, None, delimiter, "a quoted cell is not closed"
             continue
-        if row is None and problem is None:
-            problem = ("a quoted cell is not closed" if len(text) <= MAX_CASE_BYTES
-                       else f"the row is longer than {MAX_CASE_BYTES:,} characters")
         if row is not None and not any(cell.strip() for cell in row):
             continue
         if width is None and row is not None:
@@ -445,6 +450,11 @@ def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
     summary, keep, count = Summary(), 0, 0
     if not path.exists():
         return 0, 0, summary
+    with open(path, "rb") as handle:
+        start = handle.read(16)
+    looks_right = start.startswith((b'{"case": ', b'{"source": ')) if fmt == "jsonl" else start.startswith(b"source,case,")
+    if start and not looks_right:
+        raise InputError([Problem(str(path), "this is not spor batch output: cannot resume from it", 1)])
     for _, offset, entry in _output_records(path, fmt):
         count, keep = count + 1, offset
         if entry.get("error"):
@@ -463,7 +473,7 @@ def output_sources(path: Path, fmt: str):
 
 
 def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_count: int = 0,
-        on_record=None, summary=None) -> Summary:
+        on_record=None, summary=None, exclude=None) -> Summary:
     """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done_count``.
 
     The records skipped must be the ones the sources in ``done`` (an
@@ -476,7 +486,7 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
     cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
     done = iter(done)
     seen = 0
-    for index, item in enumerate(records(inputs, normaliser)):
+    for index, item in enumerate(records(inputs, normaliser, exclude)):
         seen = index + 1
         if index < done_count:
             expected = next(done, None)

@@ -187,7 +187,8 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir):
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         done = batching.output_sources(Path(out_path), fmt) if done_count else ()
-        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, done_count, on_record, kept)
+        summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, done_count, on_record, kept,
+                               exclude=out_path)
     except KeyboardInterrupt:
         out.flush()
         written = batching.scan_output(Path(out_path), fmt, ())[0] if out_path else None

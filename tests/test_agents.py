@@ -277,3 +277,30 @@ def test_batch_facts_in_any_order_give_the_same_result_and_run_the_engine_once(t
     first, second = [json.loads(line) for line in spor("batch", jsonl).stdout.splitlines()]
     assert {k: v for k, v in first.items() if k != "source"} == {k: v for k, v in second.items() if k != "source"}
     assert len(calls) == 1
+
+
+def test_batch_never_reads_its_own_output_inside_an_input_folder(tmp_path):
+    (tmp_path / "a.yaml").write_text("facts: {module: lonn}\n", encoding="utf-8")
+    out = tmp_path / "zz-results.jsonl"
+    assert spor("batch", tmp_path, "--out", out).exit_code == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    spor("batch", tmp_path, "--out", out)  # again, with the old results in the folder
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_batch_csv_is_parsed_strictly_row_by_row(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text('id,module,notes\nr1,lonn,"unclosed\nr2,faktura,ok\nr3,time,"multi\nline"\nr4,skatt,5" screen\n',
+                     encoding="utf-8")
+    records = [json.loads(line) for line in spor("batch", table).stdout.splitlines()]
+    assert [(r["case"], "error" in r) for r in records] == [(None, True), ("r2", False), ("r3", False), ("r4", False)]
+    assert records[2]["notes"] == "multi\nline" and records[3]["notes"] == '5" screen'
+
+
+def test_resume_refuses_a_file_that_is_not_output_even_without_a_newline(tmp_path):
+    precious = tmp_path / "notes.txt"
+    precious.write_text("precious", encoding="utf-8")
+    cases = tmp_path / "x.jsonl"
+    cases.write_text('{"facts": {}}\n', encoding="utf-8")
+    result = spor("batch", cases, "--out", precious, "--resume")
+    assert result.exit_code == 2 and precious.read_text(encoding="utf-8") == "precious"
