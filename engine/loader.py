@@ -74,7 +74,13 @@ def load(folder) -> Loaded:
 
     folder = Path(folder)
     files = rule_files(folder)
-    key, blobs = cache.rulebase_key(files)
+    return _load_keyed(folder, files, *cache.rulebase_key(files))
+
+
+def _load_keyed(folder: Path, files: list, key: str, blobs: list) -> Loaded:
+    """``load`` once the files are listed, read and checksummed."""
+    from . import cache
+
     stored = cache.read(key)
     if stored is not None and len(stored) == len(files):
         try:
@@ -123,12 +129,14 @@ def load_cached(folder) -> Loaded:
     from . import cache
 
     folder = Path(folder)
-    key = (str(folder.resolve()), cache.rulebase_key(rule_files(folder))[0])
-    if key not in _CACHE:
+    files = rule_files(folder)
+    key, blobs = cache.rulebase_key(files)  # read once, for both caches
+    entry = (str(folder.resolve()), key)
+    if entry not in _CACHE:
         if len(_CACHE) >= CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = load(folder)
-    return _CACHE[key]
+        _CACHE[entry] = _load_keyed(folder, files, key, blobs)
+    return _CACHE[entry]
 
 
 class _Joiner:
