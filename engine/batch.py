@@ -13,9 +13,8 @@ import csv
 import json
 import re
 from collections import Counter
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 from pathlib import Path
 
 from .cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case

@@ -8,9 +8,8 @@ dropped: an unknown fact or value is an error, never ignored.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 from pathlib import Path
 
 from . import schemas, vocabulary

@@ -8,9 +8,8 @@ assert on their fields rather than on printed text.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 
 @record

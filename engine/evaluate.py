@@ -8,9 +8,8 @@ facts (next question first), the trace of fired rules and notices
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 from . import messages
 from .model import OUTCOME, Rulebase

@@ -6,9 +6,8 @@ valid under one and not the other (a value the edit removed, say).
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 from .cases import Normaliser, load_case
 from .errors import InputError

@@ -12,9 +12,8 @@ directly.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 from .cases import Normaliser
 from .conditions import facts_read, truth, undecided_facts

@@ -9,9 +9,8 @@ found is reported (file, line, column, message), not just the first.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 from pathlib import Path
 
 from . import schemas, vocabulary

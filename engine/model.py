@@ -6,9 +6,8 @@ reports can point back at it.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 import re
 

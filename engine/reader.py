@@ -16,9 +16,8 @@ Rule files and case files are data written by people, so this reader:
 from __future__ import annotations
 
 import json
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 from pathlib import Path
 
 import yaml

@@ -1,27 +1,69 @@
 """Plain record classes that cost little to define.
 
-``dataclasses`` compiles ``__eq__``, ``__repr__`` and, for frozen classes,
-``__setattr__`` for every class at import time: about 0.8 ms a class, which
-for spor's twenty-odd records was a fifth of the start-up of ``spor run``
-(bench/cold_start.py). spor's records are compared by identity and never
-mutated after construction, so they keep only the generated ``__init__``
-and share one ``__repr__`` for debugging.
+spor's records are compared by identity and never mutated after
+construction, so all they need is an ``__init__`` that takes the annotated
+fields in order (with defaults and default factories) and a ``__repr__`` for
+debugging. ``dataclasses`` would generate that too, but importing it pulls in
+``inspect``, ``ast`` and ``dis`` and it builds each class slowly: together
+about a sixth of the start-up of ``spor run`` (bench/cold_start.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+_MISSING = object()
+
+
+class _Field:
+    """A field's default, given as ``field(default=...)`` or ``field(default_factory=...)``."""
+
+    __slots__ = ("default", "default_factory")
+
+    def __init__(self, default, default_factory):
+        self.default, self.default_factory = default, default_factory
+
+
+def field(*, default=_MISSING, default_factory=_MISSING, repr=True):  # noqa: A002 (dataclasses' signature)
+    """As ``dataclasses.field``, for defaults only (``repr`` is accepted and ignored)."""
+    return _Field(default, default_factory)
 
 
 def _repr(self) -> str:
-    parts = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+    parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._record_fields)
     return f"{type(self).__name__}({parts})"
 
 
 def record(cls):
-    """``@dataclass`` with only ``__init__`` generated: equality is identity."""
-    if not cls.__doc__:
-        cls.__doc__ = cls.__name__  # else dataclass derives one with inspect.signature, at import
-    cls = dataclass(eq=False, repr=False)(cls)
-    if "__repr__" not in cls.__dict__ or cls.__repr__ is object.__repr__:
+    """Give ``cls`` an ``__init__`` over its annotated fields, like ``@dataclass(eq=False, repr=False)``."""
+    names = list(cls.__dict__.get("__annotations__", {}))
+    params, body, scope, seen_default = [], [], {"_MISSING": _MISSING}, False
+    for name in names:
+        value = cls.__dict__.get(name, _MISSING)
+        if isinstance(value, _Field) and value.default_factory is not _MISSING:
+            scope[f"_factory_{name}"] = value.default_factory
+            params.append(f"{name}=_MISSING")
+            body.append(f"self.{name} = _factory_{name}() if {name} is _MISSING else {name}")
+            delattr(cls, name)
+            seen_default = True
+            continue
+        if isinstance(value, _Field):
+            value = value.default
+            setattr(cls, name, value)
+        if value is _MISSING:
+            if seen_default:
+                raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
+            params.append(name)
+        else:
+            scope[f"_default_{name}"] = value
+            params.append(f"{name}=_default_{name}")
+            seen_default = True
+        body.append(f"self.{name} = {name}")
+    if "__post_init__" in cls.__dict__:
+        body.append("self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
+    exec(source, scope)  # noqa: S102 - spor's own class definitions, never user data
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    cls._record_fields = tuple(names)
+    if "__repr__" not in cls.__dict__:
         cls.__repr__ = _repr
     return cls

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 from .compiler import ALIAS, CASE_KEY, MAX_ENGINE_RULES, compile_rulebase, rule_name, snapshot_key
 from .conditions import facts_read

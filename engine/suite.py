@@ -10,9 +10,8 @@ for policies.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 from pathlib import Path
 
 from .cases import Normaliser, case_files, load_case

@@ -22,9 +22,8 @@ one exists, ready to save as a case file.
 """
 from __future__ import annotations
 
-from dataclasses import field
 
-from .records import record
+from .records import field, record
 
 from .boxes import ABSENT, TooComplex, boxes, domain, intersect, point, remainder
 from .compiler import MAX_ENGINE_RULES
