@@ -1,0 +1,46 @@
+"""engine/records.py: the small stand-in for dataclasses that spor's records use."""
+import pytest
+
+from engine.records import field, record
+
+
+@record
+class Sample:
+    """A record with every kind of field."""
+
+    name: str
+    count: int = 3
+    items: list = field(default_factory=list)
+    note: str = field(default="none")
+
+
+def test_fields_in_order_with_defaults_and_fresh_factories():
+    one, two = Sample("a"), Sample("b", 5, ["x"], note="n")
+    assert (one.name, one.count, one.items, one.note) == ("a", 3, [], "none")
+    assert (two.name, two.count, two.items, two.note) == ("b", 5, ["x"], "n")
+    one.items.append(1)
+    assert Sample("c").items == []  # each record gets its own list
+    assert repr(two) == "Sample(name='b', count=5, items=['x'], note='n')"
+    assert one != Sample("a")  # identity, as with eq=False
+
+
+def test_a_required_field_after_a_default_is_refused():
+    with pytest.raises(TypeError, match="without a default follows"):
+        @record
+        class Bad:
+            first: int = 1
+            second: int
+
+
+def test_post_init_runs_after_the_fields_are_set():
+    @record
+    class Derived:
+        base: int
+        extra: dict = field(default_factory=dict)
+
+        def __post_init__(self):
+            self.double = self.base * 2
+
+    assert Derived(4).double == 8
+    with pytest.raises(TypeError):
+        Derived()
