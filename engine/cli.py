@@ -87,11 +87,16 @@ def cli():
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the output.")
 @_rules_option
 @click.option("--explain", is_flag=True, help="Add why not: the smallest change of the given facts that gives another outcome.")
-def run(cases, fmt, lang, rules_dir, explain):
+@click.option("--evidence", "evidence_paths", multiple=True, type=click.Path(),
+              help="A returned message (.eml) or an event log (JSON) whose facts fill what the case leaves unknown (repeatable).")
+@click.option("--recipient", default=None, help="With --evidence: use only what the evidence says about this address.")
+def run(cases, fmt, lang, rules_dir, explain, evidence_paths, recipient):
     """Diagnose each CASE file (YAML or JSON; a folder: every case file in it; - reads standard input).
 
     Exit 0 when every case reached an outcome, 1 when some case still misses
-    facts (they are listed with their questions), 2 on bad input.
+    facts (they are listed with their questions), 2 on bad input. With
+    --evidence, what the case says wins: evidence fills only unknown facts,
+    and a disagreement is shown as a warning.
     """
     from .cases import Normaliser, load_case
     from .evaluate import Evaluator
@@ -106,6 +111,9 @@ def run(cases, fmt, lang, rules_dir, explain):
     rulebase = loaded.rulebase
     evaluator, normaliser, render = Evaluator(rulebase), Normaliser(rulebase), RENDERERS[fmt]
     code, first = EXIT_OK, True
+    readings = _read_evidence(evidence_paths, rulebase, recipient)
+    if any(r.problems for r in readings):
+        code = _earn(EXIT_INPUT)
     paths = []
     for path in cases:
         if path != "-" and Path(path).is_dir():
@@ -122,7 +130,13 @@ def run(cases, fmt, lang, rules_dir, explain):
             _say_problems(exc.problems)
             code = _earn(EXIT_INPUT)
             continue
-        result = evaluator.evaluate(case.facts, case_id=case.id, source=case.source, title=case.title, notes=case.notes)
+        details = dict(case_id=case.id, source=case.source, title=case.title, notes=case.notes)
+        if readings:
+            from .evidence import evaluate_with
+
+            result = evaluate_with(evaluator, case.facts, readings, **details)
+        else:
+            result = evaluator.evaluate(case.facts, **details)
         if fmt != "json" and not first:
             click.echo("\n" + "-" * 40 + "\n")
         first = False
@@ -220,7 +234,10 @@ QUIT_WORDS = {"quit", "exit", "q", "avslutt"}
 @_rules_option
 @click.option("--save", "save_path", type=click.Path(dir_okay=False), default=None,
               help="Write the session as a case file that `spor run` reproduces.")
-def ask(case, lang, rules_dir, save_path):
+@click.option("--evidence", "evidence_paths", multiple=True, type=click.Path(),
+              help="A returned message (.eml) or an event log (JSON) whose facts are filled in before asking (repeatable).")
+@click.option("--recipient", default=None, help="With --evidence: use only what the evidence says about this address.")
+def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
     """Ask for the missing facts one at a time, then give the diagnosis.
 
     Starts from nothing or from a partial CASE file. At any question:
@@ -244,9 +261,22 @@ def ask(case, lang, rules_dir, save_path):
         raise InputError([Problem(str(save_path), "cannot be written (no such folder, or no permission): "
                                   "--save is checked before the interview starts")])
     case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
-    interview = Interview(evaluator, dict(start.facts) if start else {})
+    facts = dict(start.facts) if start else {}
+    readings = _read_evidence(evidence_paths, rulebase, recipient)
+    if any(r.problems for r in readings):
+        _earn(EXIT_INPUT)
+    interview = Interview(evaluator, facts)
     echo_answers = not sys.stdin.isatty()
     click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
+    if readings:
+        from .evidence import merge
+        from .evidence_render import lines as evidence_lines
+
+        interview = Interview(evaluator, merge(facts, readings)[0])
+        click.echo(f"\n{t('evidence', lang)}:\n" + "\n".join(evidence_lines(
+            [item for r in readings for item in r.explained], rulebase, lang)))
+        for notice in merge(facts, readings)[1]:
+            click.echo(f"  - {notice.message(lang, rulebase)}")
 
     def read(prompt):
         click.echo(prompt, nl=False)
@@ -263,6 +293,65 @@ def ask(case, lang, rules_dir, save_path):
     if save_path:
         _save_case(save_path, start, case_id, interview.known())
         click.echo(t("ask_saved", lang, path=save_path))
+    sys.exit(code)
+
+
+def _read_evidence(paths, rulebase, recipient) -> list:
+    """Read every evidence file; each file's problems are said at once and the others still read."""
+    from .evidence import read_evidence
+
+    readings = [read_evidence(path, rulebase, recipient=recipient) for path in paths]
+    for reading in readings:
+        _say_problems(reading.problems)
+    return readings
+
+
+EVIDENCE_SUFFIXES = (".eml", ".json", ".jsonl", ".ndjson")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for reading, json for scripts (one object per recipient or message, per line).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the output.")
+@click.option("--recipient", default=None, help="Only what the evidence says about this address.")
+@_rules_option
+def evidence(files, fmt, lang, recipient, rules_dir):
+    """Read evidence about a send and say what it means.
+
+    Each FILE is a returned message (a bounce, .eml) or an event log (a JSON
+    array of events, or JSON Lines); a folder: its .eml, .json, .jsonl and
+    .ndjson files. For each recipient (or message): the status code, the
+    reply, the servers, what they mean and whose side must act (from the
+    rulebase), and the case facts implied. A file that cannot be read gets
+    one message; the other files are still read. Exit 0, or 2 when some
+    file or line could not be read.
+    """
+    from pathlib import Path
+
+    from .evidence_render import json_line, lines
+
+    rulebase = _load(rules_dir).rulebase
+    paths = []
+    for name in files:
+        if Path(name).is_dir():
+            paths += sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
+        else:
+            paths.append(name)
+    code, found = EXIT_OK, 0
+    for path in paths:
+        reading = _read_evidence([path], rulebase, recipient)[0]
+        if reading.problems:
+            code = _earn(EXIT_INPUT)
+        found += len(reading.explained)
+        if fmt == "json":
+            for item in reading.explained:
+                click.echo(json_line(item, rulebase, lang))
+        elif reading.explained or not reading.problems:
+            label = {"events": rulebase.evidence.events, "message": rulebase.evidence.reports}.get(reading.kind)
+            click.echo(f"{path}: {label.label.get(lang) if label else reading.kind}")
+            click.echo("\n".join(lines(reading.explained, rulebase, lang)))
+    click.echo(f"spor evidence: {len(paths)} file(s), {found} finding(s)", err=True)
     sys.exit(code)
 
 

@@ -50,6 +50,7 @@ class Result:
     source: str = ""
     title: str = ""
     notes: str = ""
+    evidence: list = field(default_factory=list)  # of evidence.Explained, when evidence was merged in
 
     @property
     def complete(self) -> bool:

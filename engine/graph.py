@@ -41,7 +41,7 @@ def _cites(rb: Rulebase, fact_id: str) -> list:
     cited = list(rb.facts[fact_id].cites)
     for rule in rb.rules_for.get(fact_id, ()):
         cited += rule.cites
-    return sorted(dict.fromkeys(cited), key=lambda c: int(c[1:]))
+    return sorted(dict.fromkeys(cited), key=lambda c: (0, int(c[1:]), "") if c.startswith("§") else (1, 0, c))
 
 
 def mermaid(rb: Rulebase, lang: str = "nb") -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 from . import schemas, vocabulary
 from .conditions import RESERVED, ConditionParser, Known, facts_read, signed_leaves
 from .errors import InputError, Problem
-from .model import OUTCOME, PLACEHOLDER, Fact, Origin, Outcome, Rule, Rulebase, Text, Value
+from .model import (OUTCOME, PLACEHOLDER, EventSpec, Evidence, Fact, Meaning, Origin, Outcome, ReportSpec, Rule,
+                    Rulebase, Text, Value)
 from .reader import Document, read_document
 from .suggest import closest
 
@@ -174,13 +175,16 @@ class _Joiner:
             raise InputError(self.problems)
         sections = {k: _text(v) for k, v in meta["data"]["sections"].items()}
         sides = {k: _text(v) for k, v in meta["data"]["sides"].items()}
+        references = {k: _text(v) for k, v in meta["data"].get("references", {}).items()}
         self.sections = sections
+        self.citable = {**sections, **references}
         facts = self.facts()
         for i, name in enumerate(meta["data"].get("summary", [])):
             if name not in facts:
                 self.report(meta["doc"], ("rulebase", "summary", i), f"unknown fact {name!r}{closest(name, facts)}")
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
+        evidence = self.evidence(sides, facts)
         if not self.checked:  # the two costly analyses; their answer depends only on the files' bytes
             self.widths(rules)
             self.placeholders(facts, rules)
@@ -195,6 +199,7 @@ class _Joiner:
             facts=facts, rules=rules, outcomes=outcomes, folder=str(self.folder),
             fallback_section=data.get("fallback_section"), summary=tuple(data.get("summary", ())), files=tuple(self.docs),
             origins={("section", key): Origin(**_origin(meta["doc"], ("rulebase", "sections", key))) for key in sections},
+            references=references, evidence=evidence,
         )
         return Loaded(rulebase, self.warnings)
 
@@ -213,9 +218,9 @@ class _Joiner:
 
     def cites(self, doc, path, cites):
         for i, section in enumerate(cites):
-            if section not in self.sections:
+            if section not in self.citable:
                 self.report(doc, path + (i,), f"cites {section!r}, which is not a section of the article "
-                            f"(declared: {', '.join(self.sections)})")
+                            f"nor a declared reference (declared: {', '.join(self.citable)})")
         return tuple(cites)
 
     def facts(self) -> dict:
@@ -312,6 +317,65 @@ class _Joiner:
         values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m),
                                  lambda p: doc.raw.get(tuple(p))).values(fact, raw, path)
         return next(iter(values), None)
+
+    def evidence(self, sides, facts) -> Evidence:
+        """The rulebase's ``evidence:`` (at most one file has it): how to read evidence and what it means."""
+        found = [(doc, doc.data["evidence"]) for doc in self.docs.values() if "evidence" in doc.data]
+        for doc, _ in found[1:]:
+            self.report(doc, ("evidence",), f"a second 'evidence:' declaration (the first is in {found[0][0].name}): "
+                        "only one file may have it", at_key=True)
+        if not found:
+            return Evidence()
+        doc, data = found[0]
+        meanings = lambda key, entries: {  # noqa: E731
+            name: self.meaning(doc, ("evidence",) + key + (name,), name, entry, sides, facts) for name, entry in entries.items()}
+        reports = events = None
+        if "reports" in data:
+            spec, at = data["reports"], ("evidence", "reports")
+            for name, texts in spec.get("patterns", {}).items():
+                self.patterns(doc, at + ("patterns", name), texts)
+            reports = ReportSpec(label=_text(spec["label"]), actions=meanings(("reports", "actions"), spec["actions"]),
+                                 patterns={k: tuple(v) for k, v in spec.get("patterns", {}).items()},
+                                 report_types=tuple(t.lower() for t in spec.get("report_types", ())))
+        if "events" in data:
+            spec = data["events"]
+            events = EventSpec(label=_text(spec["label"]), fields={k: tuple(v) for k, v in spec["fields"].items()},
+                               ranks=dict(spec["ranks"]), meanings=meanings(("events", "meanings"), spec["meanings"]))
+        codes = {}
+        for i, entry in enumerate(data.get("codes", [])):
+            if entry["code"] in codes:
+                self.report(doc, ("evidence", "codes", i, "code"), f"status code {entry['code']} is listed twice")
+            codes[entry["code"]] = self.meaning(doc, ("evidence", "codes", i), entry["code"], entry, sides, facts)
+        return Evidence(reports=reports, events=events, codes=codes,
+                        classifications=meanings(("classifications",), data.get("classifications", {})))
+
+    def meaning(self, doc, path, key, data, sides, facts) -> Meaning:
+        if data["side"] not in sides:
+            self.report(doc, path + ("side",), f"unknown side {data['side']!r}{closest(data['side'], sides)}; declared: {', '.join(sides)}")
+        implied = {}
+        for name, raw in data.get("facts", {}).items():
+            fact = facts.get(name)
+            if fact is None:
+                self.report(doc, path + ("facts", name), f"unknown fact {name!r}{closest(name, facts)}", at_key=True)
+            elif fact.derived:
+                self.report(doc, path + ("facts", name), f"{name!r} is derived by the rules: evidence can only imply facts a case gives", at_key=True)
+            else:
+                values = ConditionParser(facts, lambda p, m, at_key=False: self.report(doc, p, m),
+                                         lambda p: doc.raw.get(tuple(p))).values(fact, raw, path + ("facts", name))
+                if values:
+                    implied[name] = next(iter(values))
+        return Meaning(key=key, meaning=_text(data["meaning"]), side=data["side"],
+                       cites=self.cites(doc, path + ("cites",), data["cites"]), facts=implied, **_origin(doc, path))
+
+    def patterns(self, doc, path, texts):
+        """Regular expressions from a rule file must compile (they are matched, never run as code)."""
+        import re
+
+        for i, text in enumerate(texts):
+            try:
+                re.compile(text)
+            except re.error as exc:
+                self.report(doc, path + (i,), f"not a valid regular expression: {exc}")
 
     def placeholders(self, facts, rules):
         """A {fact} in an outcome's text must be known whenever a rule reaches that outcome."""

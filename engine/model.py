@@ -100,6 +100,50 @@ class Origin:
 
 
 @record
+class Meaning:
+    """What one kind of finding in the evidence means (a status code, an event, an action)."""
+
+    key: str  # the code, event or action it is the meaning of
+    meaning: Text
+    side: str
+    cites: tuple
+    facts: dict  # input fact id -> value id it implies
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+@record
+class ReportSpec:
+    """How to read a returned message (a bounce), from the rulebase's ``evidence.reports``."""
+
+    label: Text
+    actions: dict  # action -> Meaning
+    patterns: dict = field(default_factory=dict)  # pattern list name -> tuple of regex texts
+    report_types: tuple = ()  # multipart/report report-type values that are complaints, not bounces
+
+
+@record
+class EventSpec:
+    """How to read a provider's event log, from the rulebase's ``evidence.events``."""
+
+    label: Text
+    fields: dict  # part -> tuple of field names tried in order
+    ranks: dict  # event -> rank
+    meanings: dict  # "event" or "event/type" -> Meaning
+
+
+@record
+class Evidence:
+    """Everything a rulebase says about reading evidence; absent parts are None or empty."""
+
+    reports: ReportSpec | None = None
+    events: EventSpec | None = None
+    classifications: dict = field(default_factory=dict)  # label -> Meaning
+    codes: dict = field(default_factory=dict)  # "5.1.1", "5.1" or "5" -> Meaning
+
+
+@record
 class Rulebase:
     id: str
     title: Text
@@ -114,6 +158,8 @@ class Rulebase:
     summary: tuple = ()  # facts whose values batch summaries count
     files: tuple = ()
     origins: dict = field(default_factory=dict)  # ("section", "§1") -> Origin
+    references: dict = field(default_factory=dict)  # "RFC 3463" -> Text: sources beyond the article
+    evidence: Evidence = field(default_factory=Evidence)
     rules_for: dict = field(default_factory=dict)  # target -> [Rule]
 
     def __post_init__(self):

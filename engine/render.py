@@ -60,7 +60,14 @@ def as_json(result: Result, lang: str = "nb") -> dict:
             {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
             for w in result.warnings
         ],
+        **({"evidence": _evidence_json(result, lang)} if result.evidence else {}),
     }
+
+
+def _evidence_json(result: Result, lang: str) -> list:
+    from .evidence_render import as_json as finding_json
+
+    return [finding_json(item, result.rulebase, lang) for item in result.evidence]
 
 
 def _wrap(body: str, indent: str, first: str | None = None) -> str:
@@ -186,9 +193,14 @@ def text(result: Result, lang: str = "nb") -> str:
             if fact.where:
                 lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
     lines += ["", f"{t('why', lang)}:"] + reasons(result, lang)
+    if result.evidence:
+        from .evidence_render import lines as evidence_lines
+
+        lines += ["", f"{t('evidence', lang)}:"] + evidence_lines(result.evidence, rb, lang)
     lines += ["", f"{t('facts', lang)}:"]
+    from_evidence = {w.fact for w in result.warnings if w.code == "from_evidence"}
     for name, value in result.facts.items():
-        kind = t("given", lang) if name in result.given else t("derived", lang)
+        kind = t("derived", lang) if name not in result.given else t("from_evidence" if name in from_evidence else "given", lang)
         lines.append(f"  {_fact_label(result, name, lang)}: {_value(result, name, value, lang)} ({kind})")
     if result.warnings:
         lines += ["", f"{t('warnings', lang)}:"]
@@ -219,6 +231,10 @@ def markdown(result: Result, lang: str = "nb") -> str:
         out.append(f"- {concluded} ({', '.join(rule.cites)}): {rule.title.get(lang)}; {t('because', lang)} {saw}")
     if not result.trace:
         out.append(f"- {t('no_rule', lang)}")
+    if result.evidence:
+        from .evidence_render import lines as evidence_lines
+
+        out += ["", f"#### {t('evidence', lang)}", "", "```"] + evidence_lines(result.evidence, rb, lang, "") + ["```"]
     if result.warnings:
         out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang, rb)}" for w in result.warnings]
     return "\n".join(out) + "\n"

@@ -147,10 +147,10 @@ def inputs(tmp_path):
         "not json\n"
         '{"facts": {"module": "nope"}}\n', encoding="utf-8")
     table = tmp_path / "in.csv"
-    table.write_text("id;module;concern;log_status;bounce_received;on_agro24\n"
-                     "c1;Lønn;ikke mottatt;Levert;nei;\n"
-                     "c2;faktura;sent;avvist;ja;true\n"
-                     "c3;xx;;;;\n", encoding="utf-8")
+    table.write_text("id;module;concern;log_status;bounce_received;on_agro24;bounce_reason\n"
+                     "c1;Lønn;ikke mottatt;Levert;nei;;\n"
+                     "c2;faktura;sent;avvist;ja;true;ikke lest\n"
+                     "c3;xx;;;;;\n", encoding="utf-8")
     return jsonl, table
 
 
@@ -198,7 +198,8 @@ def test_batch_bad_header_and_missing_input(tmp_path):
 
 def test_batch_all_decided_exits_0(tmp_path):
     jsonl = tmp_path / "ok.jsonl"
-    jsonl.write_text('{"facts": {"module": "lonn", "log_status": "avvist", "bounce_received": "yes"}}\n', encoding="utf-8")
+    jsonl.write_text('{"facts": {"module": "lonn", "log_status": "avvist", "bounce_received": "yes", '
+                     '"bounce_reason": "other"}}\n', encoding="utf-8")
     assert spor("batch", jsonl).exit_code == 0
 
 

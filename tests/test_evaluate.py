@@ -42,7 +42,7 @@ def test_other_modules_follow_the_setting(evaluator, module):
 
 def test_payroll_never_asks_for_the_setting_or_agro24(evaluator):
     missing = [f.id for f in evaluator.evaluate({"module": "lonn", "concern": "not_received"}).missing]
-    assert missing == ["log_status", "bounce_received"]
+    assert missing == ["log_status", "bounce_received", "bounce_reason"]
 
 
 def test_missing_builtin_send_goes_to_vendor_support(evaluator):
@@ -69,6 +69,7 @@ ALL_FACTS = {
     "concern": ["sent", "not_received"], "module": MODULES, "on_agro24": ["yes", "no"],
     "email_setting": ["innebygget", "ekstern"], "log_status": ["levert", "avvist", "not_in_log"],
     "in_sent_folder": ["yes", "no"], "bounce_received": ["yes", "no"],
+    "bounce_reason": ["wrong_address", "mailbox_unavailable", "refused", "other"],
 }
 
 
@@ -102,7 +103,7 @@ def test_answering_the_missing_questions_in_order_always_ends(evaluator):
             facts[nxt] = truth[nxt]
             asked += 1
         assert result.outcome.id == evaluator.evaluate(truth).outcome.id
-        assert asked <= 6
+        assert asked <= 7
 
 
 def test_sessions_are_isolated_and_order_does_not_matter(evaluator):

@@ -98,7 +98,7 @@ def test_test_command_passes_examples_with_full_coverage():
 
 def test_test_command_shows_field_differences(tmp_path):
     case = tmp_path / "wrong.yaml"
-    case.write_text("facts: {module: lonn, concern: sent, log_status: avvist, bounce_received: yes}\n"
+    case.write_text("facts: {module: lonn, concern: sent, log_status: avvist, bounce_received: yes, bounce_reason: other}\n"
                     "expect: {outcome: delivered, facts: {investigate: recipient_mail_server}}\n", encoding="utf-8")
     result = spor("test", case)
     assert result.exit_code == 1
@@ -152,7 +152,8 @@ def test_diff_lists_changed_cases(rules_copy):
     assert "CHANGED tax-builtin-rejected" in result.output
     assert "    facts.investigate: bounce_message -> vendor_support" in result.output
     assert "    outcome: rejected_builtin -> rejected_without_bounce" in result.output
-    assert result.output.splitlines()[-1] == f"5 of {len(list(EXAMPLES.iterdir()))} case(s) changed"
+    # the six decided rejections, and the five incomplete cases that no longer miss bounce_reason
+    assert result.output.splitlines()[-1] == f"11 of {len(list(EXAMPLES.iterdir()))} case(s) changed"
     assert spor("diff", RULES, RULES).exit_code == 0
 
 
