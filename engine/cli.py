@@ -332,13 +332,16 @@ def evidence(files, fmt, lang, recipient, rules_dir):
     from .evidence_render import json_line, lines
 
     rulebase = _load(rules_dir).rulebase
-    paths = []
+    paths, code, found = [], EXIT_OK, 0
     for name in files:
         if Path(name).is_dir():
-            paths += sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
+            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
+            if not inside:
+                _say_problems([Problem(name, f"a folder with no evidence files ({', '.join(EVIDENCE_SUFFIXES)})")])
+                code = _earn(EXIT_INPUT)
+            paths += inside
         else:
             paths.append(name)
-    code, found = EXIT_OK, 0
     for path in paths:
         reading = _read_evidence([path], rulebase, recipient)[0]
         if reading.problems:

@@ -6,13 +6,14 @@ file. Which fields hold the event's name, recipient, time and so on, and
 which events decide a message's status, come from the rulebase
 (``evidence.events``). Of one message's events the latest with a rank
 decides; at the same time, the higher rank. Events repeated with the same
-id are counted once. A line that is not an event is reported with its line
+id are counted once (among the last ``MAX_IDS`` events). A line that is not an event is reported with its line
 number and does not stop the rest.
 """
 from __future__ import annotations
 
 import json
 import math
+from collections import deque
 
 from .errors import Problem
 from .findings import EVENTS, Finding
@@ -23,6 +24,9 @@ MAX_EVENT = 1 << 20  # characters of one event; a longer one is refused, the res
 MAX_TEXT = 1000  # characters kept of a diagnostic text
 MAX_NAMES = 50  # event names kept per message (the count goes on)
 MAX_PROBLEMS = 100  # bad lines reported one by one; beyond, only counted
+# a repeated event (the same id: a webhook delivered twice) is found among this many recent events; the ids are
+# kept as hashes, so the memory for them stays under about 10 MB however long the log
+MAX_IDS = 100_000
 _DECODER = json.JSONDecoder()
 
 
@@ -42,7 +46,8 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
     ``counts`` says how many events were read, repeated, or had no rank.
     """
     fields, ranks = spec.fields, spec.ranks
-    messages, seen_ids, problems = {}, set(), []
+    messages, problems, names = {}, [], {}
+    seen_ids, recent = set(), deque()
     counts = {"events": 0, "repeated": 0, "unranked": 0, "bad": 0}
     wanted = recipient.lower() if recipient else None
     for position, (line, item) in enumerate(_items(stream, source, problems, counts)):
@@ -52,10 +57,14 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         counts["events"] += 1
         ident = _field(item, fields.get("id", ()))
         if ident:
-            if ident in seen_ids:
+            digest = hash(ident)
+            if digest in seen_ids:
                 counts["repeated"] += 1
                 continue
-            seen_ids.add(ident)
+            seen_ids.add(digest)
+            recent.append(digest)
+            if len(recent) > MAX_IDS:
+                seen_ids.discard(recent.popleft())
         name = _field(item, fields["event"])
         address = _field(item, fields["recipient"])
         if not name:
@@ -67,7 +76,7 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         state = messages.setdefault(key, _Message())
         state.count += 1
         if len(state.names) < MAX_NAMES:
-            state.names.append(name)
+            state.names.append(names.setdefault(name, name) if len(names) < 1000 else name)  # one copy of each name
         rank = ranks.get(name)
         if rank is None:
             counts["unranked"] += 1

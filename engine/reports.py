@@ -231,10 +231,14 @@ def _from_text(msg, parts, pats) -> list:
     excluded = _not_recipients(msg, returned) | {a.lower() for a in MESSAGE_IDS.findall(full)}
     never = pats.get("not_recipient", ())
     recipients = [_address(a) for a in ADDRESS.findall(str(msg.get("x-failed-recipients") or ""))]  # the MTA says so
-    for address in TEXT_ADDRESS.findall(body):
-        address = _address(address)
-        if address.lower() not in excluded and address not in recipients and not any(rx.search(address) for rx in never):
-            recipients.append(address)
+    skip_lines = pats.get("not_recipient_line", ())
+    for line in body.splitlines() if not recipients else ():
+        if any(rx.search(line) for rx in skip_lines):
+            continue
+        for address in TEXT_ADDRESS.findall(line):
+            address = _address(address)
+            if address.lower() not in excluded and address not in recipients and not any(rx.search(address) for rx in never):
+                recipients.append(address)
     if not recipients:  # last resort: whom the returned message was sent to
         recipients = [_address(a) for r in returned for a in ADDRESS.findall(str(r.get("to", "")))
                       if a.lower() not in excluded and not any(rx.search(a) for rx in never)]

@@ -1,0 +1,309 @@
+"""Evidence: real bounces per mail system, SendGrid events, merging into a case, bad files."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tracemalloc
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+from engine.errors import InputError
+from engine.events import read_events
+from engine.evidence import evaluate_with, explain, merge, read_evidence
+from engine.findings import EVENTS, NOT_REPORT, REPORT, Finding
+from engine.loader import load
+
+from .conftest import EXAMPLES, ROOT, RULES
+
+BOUNCES = ROOT / "tests" / "fixtures" / "bounces"
+SAMPLE = ROOT / "tests" / "fixtures" / "sendgrid-documented-sample.json"
+
+
+def spor(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def found(rulebase, name):
+    reading = read_evidence(BOUNCES / name, rulebase)
+    assert reading.problems == []
+    return [(e.finding.recipient, e.finding.status, e.finding.reply) for e in reading.explained]
+
+
+# -- bounces of each family the issue names: the exact recipient and codes -------------------------
+
+@pytest.mark.parametrize("name, expected", [
+    # standard delivery status notifications (RFC 3464)
+    ("rfc3464-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
+    ("rfc3464-35.eml", [("kijitora@nyaan.example.com", "5.0.0", "550"), ("sabatora@cat.example.net", "4.0.0", ""),
+                        ("mikeneko@neko.example.or.jp", "5.0.0", "550")]),
+    # Gmail: a free-text bounce, the recipient from X-Failed-Recipients
+    ("lhost-gmail-01.eml", [("userunknown@example.jp", "5.1.1", "550")]),
+    # Office 365 / Exchange / Outlook.com
+    ("lhost-office365-01.eml", [("kijitora@example.com", "5.1.10", "550")]),
+    ("lhost-exchange2007-01.eml", [("mikeneko@example.co.jp", "5.1.1", "550")]),
+    ("lhost-outlook-01.eml", [("kijitora@example.jp", "5.2.2", "550")]),
+    ("rhost-microsoft-01.eml", [("kijitora@example.com", "5.7.606", "550")]),
+    # Postfix: two recipients with different codes; a temporary failure
+    ("lhost-postfix-13.eml", [("kijitora@example.jp", "5.2.1", "550"), ("noraneko@example.jp", "5.2.2", "550")]),
+    ("lhost-postfix-05.eml", [("kijitora@example.org", "4.1.1", "450")]),
+    # Sendmail; a local part in RFC 2047 encoding keeps its case
+    ("lhost-sendmail-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
+    ("lhost-sendmail-25.eml", [("=?utf-8?B?8J+QiPCfkIg=?=@example.org", "5.1.1", "550")]),
+    # Exim: free text, X-Failed-Recipients
+    ("lhost-exim-05.eml", [("kijitora@neko.example.co.jp", "5.1.1", "553")]),
+    # SendGrid's own bounce message
+    ("lhost-sendgrid-01.eml", [("kijitora@example.jp", "5.1.1", "550")]),
+])
+def test_each_family_gives_the_exact_recipients_and_codes(rulebase, name, expected):
+    assert found(rulebase, name) == expected
+
+
+@pytest.mark.parametrize("name, note", [("arf-01.eml", "complaint"), ("rfc3834-01.eml", "automatic reply")])
+def test_complaints_and_auto_replies_are_not_bounces(rulebase, name, note):
+    reading = read_evidence(BOUNCES / name, rulebase)
+    (item,) = reading.explained
+    assert item.finding.kind == NOT_REPORT and note in item.finding.note
+    assert item.facts == {} and item.finding.recipient == ""
+
+
+def test_a_bounce_implies_facts_from_its_action_and_code(rulebase):
+    (wrong,) = read_evidence(BOUNCES / "rfc3464-01.eml", rulebase).explained
+    assert wrong.facts == {"bounce_received": "yes", "bounce_reason": "wrong_address"} and wrong.side == "customer"
+    assert [m.key for m in wrong.meanings] == ["failed", "5.1.1"]
+    (full,) = read_evidence(BOUNCES / "lhost-outlook-01.eml", rulebase).explained
+    assert full.facts["bounce_reason"] == "mailbox_unavailable" and full.side == "recipient"
+    # a failure with a temporary code (4.1.1): the bounce came back, but its code gives no reason
+    (temporary,) = read_evidence(BOUNCES / "lhost-postfix-05.eml", rulebase).explained
+    assert temporary.finding.action == "failed" and temporary.facts == {"bounce_received": "yes"}
+    assert [m.key for m in temporary.meanings] == ["failed", "4"] and temporary.side == "customer"
+    # a free-text bounce with a temporary code is a delay notice: no facts, nobody acts yet
+    delayed = explain(Finding("x", REPORT, "a@b.c", "delayed", "4.4.7"), rulebase.evidence)
+    assert delayed.facts == {} and delayed.side == "nobody_yet"
+
+
+def test_the_most_specific_code_wins_and_a_class_only_code_defers_to_the_classification(rulebase):
+    spec = rulebase.evidence
+    policy = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.23"), spec)
+    assert policy.facts["bounce_reason"] == "refused" and policy.side == "sender_setup"
+    subject = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.9"), spec)  # no entry for 5.7.9: its subject 5.7
+    assert subject.facts["bounce_reason"] == "refused" and subject.side == "recipient"
+    classified = explain(Finding("x", EVENTS, "a@b.c", "bounce", "5.0.0", type="bounce",
+                                 classification="Mailbox Unavailable"), spec)
+    assert classified.facts == {"log_status": "avvist", "bounce_reason": "mailbox_unavailable"}
+    # a code on an event that decides nothing explains, but implies no fact
+    dropped = explain(Finding("x", EVENTS, "a@b.c", "dropped", "5.0.0"), spec)
+    assert dropped.facts == {} and dropped.side == "vendor"
+
+
+# -- SendGrid events --------------------------------------------------------------------------------
+
+def test_the_documented_sendgrid_sample(rulebase):
+    reading = read_evidence(SAMPLE, rulebase)
+    assert reading.problems == [] and reading.counts["events"] == 3
+    (message,) = reading.explained  # three events of one message
+    f = message.finding
+    assert (f.recipient, f.action, f.type, f.status, f.reply, f.classification) == (
+        "alex@example.com", "bounce", "bounce", "5.0.0", "500", "Invalid Address")
+    assert f.events == ("bounce", "dropped", "delivered")
+    assert message.facts == {"log_status": "avvist", "bounce_reason": "wrong_address"}
+
+
+def event(n, name, message, time, **more):
+    return json.dumps({"event": name, "email": f"r{n}@example.org", "sg_message_id": message, "timestamp": time,
+                       "sg_event_id": f"e{n}-{name}-{time}", **more})
+
+
+def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
+    spec = rulebase.evidence.events
+    lines = [event(1, "processed", "m1", 10), event(1, "delivered", "m1", 20), event(1, "open", "m1", 30),
+             event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),
+             event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),  # the same event again
+             event(2, "deferred", "m2", 10), event(2, "delivered", "m2", 50), event(2, "deferred", "m2", 20)]
+    findings, problems, counts = read_events(io.StringIO("\n".join(lines)), "log.jsonl", spec)
+    assert problems == [] and counts == {"events": 8, "repeated": 1, "unranked": 1, "bad": 0}
+    by_message = {f.message: f for f in findings}
+    assert (by_message["m1"].action, by_message["m1"].type, by_message["m1"].status) == ("bounce", "blocked", "5.7.1")
+    assert by_message["m1"].source == "log.jsonl:4"
+    assert by_message["m2"].action == "delivered"  # latest in time, not in the file
+    only = read_events(io.StringIO("\n".join(lines)), "log.jsonl", spec, recipient="R2@example.org")[0]
+    assert [f.message for f in only] == ["m2"]
+
+
+def test_bad_lines_are_reported_with_their_line_and_the_rest_still_read(rulebase):
+    spec = rulebase.evidence.events
+    text = "\n".join([event(1, "delivered", "m1", 1), "{not json", "[1, 2]", '{"email": "x@y.z"}', "",
+                      event(2, "bounce", "m2", 1)]) + "\n"
+    findings, problems, counts = read_events(io.StringIO(text), "log.jsonl", spec)
+    assert sorted(f.message for f in findings) == ["m1", "m2"]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (2, "not valid JSON"), (3, "expected an event (a JSON object), found list"), (4, "the event has no event field")]
+    array = "[\n" + ",\n".join([event(1, "delivered", "m1", 1), event(2, "delivered", "m2", 1)]) + ",\n{\"event\": "
+    findings, problems, _ = read_events(io.StringIO(array), "log.json", spec)
+    assert len(findings) == 2 and problems[0].line == 4 and "not valid JSON" in problems[0].message
+
+
+class Generated(io.TextIOBase):
+    """An event log of ``count`` events over 1,000 messages, made as it is read: the test never holds it."""
+
+    def __init__(self, count):
+        self.lines = (self.line(i, count) for i in range(count))
+        self.buffer = ""
+
+    @staticmethod
+    def line(i, count):
+        text = event(i % 1000, "delivered" if i % 7 else "deferred", f"m{i % 1000}", i)
+        return ("[\n" if i == 0 else "") + text + (",\n" if i < count - 1 else "\n]")
+
+    def read(self, size=-1):
+        while len(self.buffer) < size:
+            piece = next(self.lines, None)
+            if piece is None:
+                break
+            self.buffer += piece
+        out, self.buffer = self.buffer[:size], self.buffer[size:]
+        return out
+
+
+def memory_reading(spec, count) -> tuple:
+    """(memory held with the findings, peak memory) of reading ``count`` generated events."""
+    tracemalloc.start()
+    findings, problems, counts = read_events(Generated(count), "generated.json", spec)
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert problems == [] and counts["events"] == count and len(findings) == 1000
+    assert all(f.action in ("delivered", "deferred") for f in findings)
+    return held, peak
+
+
+def test_a_stream_of_100000_events_is_read_in_bounded_memory(rulebase, monkeypatch):
+    """Memory follows the messages and a bounded window of event ids, not the events or the file."""
+    import engine.events
+
+    spec = rulebase.evidence.events
+    size = 100_000 * len(event(1, "delivered", "m1", 1))  # about 13 MB of text
+    assert memory_reading(spec, 100_000)[1] < min(16 << 20, size * 1.2)
+    monkeypatch.setattr(engine.events, "MAX_IDS", 20_000)  # the same bound, reached sooner
+    small, large = memory_reading(spec, 50_000), memory_reading(spec, 150_000)
+    assert large[0] < small[0] * 1.1 and large[1] < small[1] * 1.5, (small, large)
+
+
+# -- merging evidence into a case -------------------------------------------------------------------
+
+def test_evidence_fills_unknown_facts_and_the_case_wins_a_disagreement(rulebase, evaluator):
+    reading = read_evidence(BOUNCES / "rfc3464-01.eml", rulebase)
+    facts, notices = merge({"bounce_received": "no"}, [reading])
+    assert facts == {"bounce_received": "no", "bounce_reason": "wrong_address"}
+    assert [(n.code, n.fact) for n in notices] == [("evidence_conflict", "bounce_received"),
+                                                   ("from_evidence", "bounce_reason")]
+    assert "the case's value is used" in notices[0].message("en", rulebase)
+    case = {"module": "regnskap", "email_setting": "ekstern", "in_sent_folder": "yes"}
+    result = evaluate_with(evaluator, case, [reading])
+    assert result.outcome.id == "rejected_wrong_address" and result.evidence == reading.explained
+    assert not [w for w in result.warnings if w.code == "not_needed" and w.fact in ("bounce_received", "bounce_reason")]
+
+
+def test_findings_that_disagree_leave_the_fact_unknown(rulebase):
+    readings = [read_evidence(BOUNCES / "lhost-postfix-13.eml", rulebase)]  # 5.2.1 and 5.2.2: both mailbox
+    assert merge({}, readings)[0]["bounce_reason"] == "mailbox_unavailable"
+    readings.append(read_evidence(BOUNCES / "rfc3464-01.eml", rulebase))  # wrong address
+    facts, notices = merge({}, readings)
+    assert "bounce_reason" not in facts and facts["bounce_received"] == "yes"
+    (disagree,) = [n for n in notices if n.code == "evidence_disagrees"]
+    assert "wrong_address" in disagree.params["values"] and "mailbox_unavailable" in disagree.params["values"]
+
+
+# -- the commands -----------------------------------------------------------------------------------
+
+def test_evidence_command_text_and_json(tmp_path):
+    result = spor("evidence", "--lang", "en", BOUNCES / "lhost-postfix-13.eml", SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "Status code 5.2.2: The mailbox is full." in result.output
+    assert "Who must act: The recipient" in result.output and "Implies: log_status = avvist" in result.output
+    lines = [json.loads(line) for line in spor("evidence", "--format", "json", BOUNCES).stdout.splitlines()]
+    # one per recipient of the 13 bounces (rfc3464-35 has 3, postfix-13 has 2), one per complaint or auto-reply
+    assert len(lines) == 13 + 2 + 1 + 2
+    first = next(r for r in lines if r["source"].endswith("lhost-exim-05.eml"))
+    assert {k: first[k] for k in ("kind", "recipient", "domain", "action", "status", "reply")} == {
+        "kind": "report", "recipient": "kijitora@neko.example.co.jp", "domain": "neko.example.co.jp",
+        "action": "failed", "status": "5.1.1", "reply": "553"}
+    assert first["facts"] == {"bounce_received": "yes", "bounce_reason": "wrong_address"}
+    assert [m["of"] for m in first["meanings"]] == ["failed", "5.1.1"]
+
+
+def test_run_and_ask_with_evidence(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("facts: {module: faktura, on_agro24: no, email_setting: ekstern, in_sent_folder: yes}\n",
+                    encoding="utf-8")
+    result = spor("run", "--format", "json", case, "--evidence", BOUNCES / "lhost-outlook-01.eml")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "rejected_mailbox_unavailable" and data["facts"]["bounce_reason"] == "mailbox_unavailable"
+    assert data["evidence"][0]["status"] == "5.2.2"
+    assert [w["code"] for w in data["warnings"]] == ["from_evidence", "from_evidence"]
+    text = spor("run", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml").output
+    assert "Evidence:" in text and "(from the evidence)" in text
+    asked = spor("ask", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", input="quit\n")
+    assert asked.exit_code == 0 and "comes from the evidence" in asked.output
+    assert "The email was rejected because the recipient's mailbox is full or disabled" in asked.output
+
+
+def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(tmp_path):
+    junk = tmp_path / "junk.eml"
+    junk.write_bytes(bytes(range(256)) * 40)
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('[{"event": "delivered", "email": "\xe6@x.no"}]'.encode("latin-1"))
+    truncated = tmp_path / "cut.json"
+    truncated.write_text('[{"event": "delivered", "email": "a@b.c"}, {"event": "bou', encoding="utf-8")
+    folder = tmp_path / "dir.eml"
+    folder.mkdir()
+    result = spor("evidence", junk, empty, latin, truncated, folder, tmp_path / "missing.eml", BOUNCES / "rfc3464-01.eml")
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("spor: error:")]
+    assert [e.split(": ")[2].rsplit("/", 1)[-1] for e in errors] == [
+        "dir.eml", "junk.eml:1", "empty.eml", "latin.json", "cut.json:1", "missing.eml"]
+    assert "folder with no evidence files" in errors[0] and "not a mail message" in errors[1] and "empty" in errors[2]
+    assert "not UTF-8" in errors[3] and "rest of the array is not read" in errors[4] and "no such file" in errors[5]
+    assert "userunknown@bouncehammer.jp" in result.stdout and "a@b.c" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_a_huge_message_is_refused_before_it_is_read(tmp_path, monkeypatch, rulebase):
+    import engine.evidence
+
+    monkeypatch.setattr(engine.evidence, "MAX_MESSAGE_BYTES", 1000)
+    reading = read_evidence(BOUNCES / "rfc3464-01.eml", rulebase)
+    assert reading.explained == [] and "larger than 1,000 bytes" in reading.problems[0].message
+
+
+# -- the rulebase's evidence section is checked like the rest ---------------------------------------
+
+def test_evidence_mistakes_in_the_rules_are_located(tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    path = folder / "60-evidence.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("      facts: {bounce_received: \"yes\"}", "      facts: {bounce_recieved: \"yes\"}", 1)
+    text = text.replace("        facts: {log_status: levert}", "        facts: {status_meaning: accepted}", 1)
+    text = text.replace("      side: sender_setup", "      side: sender", 1)
+    text = text.replace("      cites: [\"RFC 3463\"]", "      cites: [\"RFC 9999\"]", 1)
+    text = text.replace("'^-+ ?Forwarded message'", "'^-+ ?(Forwarded message'", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(folder)
+    messages = [(p.line is not None, p.message) for p in info.value.problems]
+    assert all(located for located, _ in messages)
+    shown = " | ".join(m for _, m in messages)
+    for part in ("unknown fact 'bounce_recieved' (did you mean 'bounce_received'?)",
+                 "'status_meaning' is derived by the rules", "unknown side 'sender'", "cites 'RFC 9999'",
+                 "not a valid regular expression"):
+        assert part in shown
+
+
+def test_examples_still_cover_every_outcome():
+    result = spor("test", "--coverage", "--fail-under", "100", EXAMPLES)
+    assert result.exit_code == 0, result.output
