@@ -262,9 +262,9 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
                                   "--save is checked before the interview starts")])
     case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
     facts = dict(start.facts) if start else {}
-    readings = _read_evidence(evidence_paths, rulebase, recipient)
-    if any(r.problems for r in readings):
-        _earn(EXIT_INPUT)
+    readings = _read_evidence(evidence_paths, rulebase, recipient, say=False)
+    if any(r.problems for r in readings):  # before the first question, like --save
+        raise InputError([p for r in readings for p in r.problems])
     interview = Interview(evaluator, facts)
     echo_answers = not sys.stdin.isatty()
     click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
@@ -272,10 +272,11 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
         from .evidence import merge
         from .evidence_render import lines as evidence_lines
 
-        interview = Interview(evaluator, merge(facts, readings)[0])
+        merged, notices = merge(facts, readings)
+        interview = Interview(evaluator, merged)
         click.echo(f"\n{t('evidence', lang)}:\n" + "\n".join(evidence_lines(
             [item for r in readings for item in r.explained], rulebase, lang)))
-        for notice in merge(facts, readings)[1]:
+        for notice in notices:
             click.echo(f"  - {notice.message(lang, rulebase)}")
 
     def read(prompt):
@@ -296,12 +297,12 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
     sys.exit(code)
 
 
-def _read_evidence(paths, rulebase, recipient) -> list:
-    """Read every evidence file; each file's problems are said at once and the others still read."""
+def _read_evidence(paths, rulebase, recipient, say=True) -> list:
+    """Read every evidence file; each file's problems are said (unless ``say`` is false), the others still read."""
     from .evidence import read_evidence
 
     readings = [read_evidence(path, rulebase, recipient=recipient) for path in paths]
-    for reading in readings:
+    for reading in readings if say else ():
         _say_problems(reading.problems)
     return readings
 

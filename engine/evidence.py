@@ -96,7 +96,8 @@ def _read_event_log(path, source, rulebase, recipient) -> Reading:
     except OSError as exc:
         raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
     if not findings and not problems:
-        problems = [Problem(source, "holds no events (expected a JSON array of events, or one event per line)")]
+        problems = [Problem(source, f"holds no events for {recipient}" if recipient and counts["events"] else
+                            "holds no events (expected a JSON array of events, or one event per line)")]
     return Reading(source, EVENTS, [explain(f, rulebase.evidence) for f in findings], problems, counts)
 
 

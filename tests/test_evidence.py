@@ -248,6 +248,12 @@ def test_run_and_ask_with_evidence(tmp_path):
     asked = spor("ask", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", input="quit\n")
     assert asked.exit_code == 0 and "comes from the evidence" in asked.output
     assert "The email was rejected because the recipient's mailbox is full or disabled" in asked.output
+    refused = spor("ask", case, "--evidence", tmp_path / "nothing.eml", input="quit\n")
+    assert refused.exit_code == 2 and "nothing.eml: no such file" in refused.stderr and ">" not in refused.stdout
+    kept = spor("run", case, "--evidence", tmp_path / "nothing.eml", "--evidence", BOUNCES / "lhost-outlook-01.eml")
+    assert kept.exit_code == 2 and "rejected because the recipient's mailbox" in spor(
+        "run", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml").output
+    assert "Postkassen er full." in kept.stdout  # the good evidence file was still used
 
 
 def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(tmp_path):
