@@ -316,10 +316,14 @@ class Decision:
     """A result for one set of facts, kept to be written again for identical facts."""
 
     data: dict | None  # as_json() without the record's own fields (kept only for CSV output)
-    tail: str  # its JSON text after the record's own fields
+    pieces: tuple  # its JSON text after the record's own fields, one shared string per "key": value
     outcome: str | None
     complete: bool
     counted: tuple  # values of the summary facts
+
+    @property
+    def tail(self) -> str:
+        return ", ".join(self.pieces) + "}"
 
 
 class DecisionCache:
@@ -327,12 +331,18 @@ class DecisionCache:
 
     Exports repeat the same few combinations of facts over and over, so the
     engine runs once per distinct combination. Bounded: when full, the
-    oldest entry goes.
+    oldest entry goes. The bound is above the shipped rulebase's 38,880
+    combinations of input facts; entries stay small because the parts of a
+    result that many combinations share (the verdict, the trace, the
+    questions) are kept once, as one string per "key": value.
     """
 
-    def __init__(self, evaluator, lang: str, size: int = 20_000, keep_data: bool = False):
+    MAX_PIECES = 200_000  # distinct pieces kept for sharing; beyond, new pieces are simply not shared
+
+    def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
         self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
         self.entries: dict = {}
+        self.shared: dict = {}
         self.counted = evaluator.rulebase.summary
         self.order = {name: i for i, name in enumerate(evaluator.rulebase.facts)}
 
@@ -345,11 +355,22 @@ class DecisionCache:
             result = self.evaluator.evaluate(facts)
             data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
             all_facts = result.facts
-            found = Decision(data if self.keep_data else None, json.dumps(data, ensure_ascii=False)[1:], data["outcome"],
+            pieces = tuple(self._share(json.dumps(key, ensure_ascii=False) + ": " + json.dumps(value, ensure_ascii=False))
+                           for key, value in data.items())
+            found = Decision(data if self.keep_data else None, pieces, data["outcome"],
                              result.complete, tuple(all_facts.get(name) for name in self.counted))
             if len(self.entries) >= self.size:
                 self.entries.pop(next(iter(self.entries)))
             self.entries[key] = found
+        return found
+
+
+    def _share(self, piece: str) -> str:
+        found = self.shared.get(piece)
+        if found is None:
+            found = piece
+            if len(self.shared) < self.MAX_PIECES:
+                self.shared[piece] = piece
         return found
 
 

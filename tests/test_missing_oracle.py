@@ -29,9 +29,14 @@ def oracle(rulebase, evaluator):
     return names, inputs, outcomes
 
 
-def mattering(names, outcomes, partial):
-    """The unknown facts of ``partial`` whose value can change the outcome."""
-    consistent = [(c, o) for c, o in outcomes.items() if all(p is None or p == v for p, v in zip(partial, c))]
+def completions(inputs, outcomes, partial) -> list:
+    """(complete case, outcome) for every completion of ``partial``: enumerated, not searched for."""
+    choices = [(value,) if value is not None else fact.value_ids() for fact, value in zip(inputs, partial)]
+    return [(complete, outcomes[complete]) for complete in itertools.product(*choices)]
+
+
+def mattering(names, partial, consistent):
+    """The unknown facts of ``partial`` whose value can change the outcome, among its ``consistent`` completions."""
     found = set()
     for i, value in enumerate(partial):
         if value is not None:
@@ -53,16 +58,16 @@ def test_missing_lists_exactly_the_facts_that_can_change_the_outcome(evaluator, 
         given = {n: v for n, v in zip(names, partial) if v is not None}
         result = evaluator.evaluate(given)
         listed = {f.id for f in result.missing}
-        expected = set() if result.outcome else mattering(names, outcomes, partial)
+        consistent = completions(inputs, outcomes, partial)
+        expected = set() if result.outcome else mattering(names, partial, consistent)
         if result.outcome:
             # a decided case must be decided the same way by every completion
-            assert all(o == result.outcome.id for c, o in outcomes.items()
-                       if all(p is None or p == v for p, v in zip(partial, c))), given
+            assert all(o == result.outcome.id for _, o in consistent), given
         if not result.outcome and not expected:
             # every completion reaches the same outcome, but the rules need facts on the way that do not change
             # it (a rejection's reason decides, yet the transport must be known to find the status): then the
             # listed facts, answered with any value, must lead to that one outcome
-            same = {o for c, o in outcomes.items() if all(p is None or p == v for p, v in zip(partial, c))}
+            same = {o for _, o in consistent}
             if not listed or not _answering_reaches(evaluator, given, result, same):
                 wrong.append((given, sorted(listed), sorted(same)))
         elif listed != expected:
