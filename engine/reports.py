@@ -239,7 +239,12 @@ def _from_text(msg, parts, pats) -> list:
             address = _address(address)
             if address.lower() not in excluded and address not in recipients and not any(rx.search(address) for rx in never):
                 recipients.append(address)
-    if not recipients:  # last resort: whom the returned message was sent to
+    leading = [a for a in recipients if re.search(r"^[ \t]*<?" + re.escape(a) + r">?[ \t]*(:|$)", body, re.M | re.I)]
+    if leading and not msg.get("x-failed-recipients"):
+        recipients = leading  # where some address opens a line of its own, that is where bounces name the failed ones
+    if not recipients:  # last resort: whom the returned message was sent to (a part, or text after the cut)
+        if len(body) < len(full):
+            returned.append(HeaderParser().parsestr(full[len(body):].split("\n", 1)[-1].lstrip("\n")))
         recipients = [_address(a) for r in returned for a in ADDRESS.findall(str(r.get("to", "")))
                       if a.lower() not in excluded and not any(rx.search(a) for rx in never)]
     reporting = _first(pats.get("reporting_mta", ()), full, "host")
