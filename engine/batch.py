@@ -13,6 +13,7 @@ import csv
 import json
 import re
 from collections import Counter
+from contextlib import closing
 
 from .records import field, record
 from pathlib import Path
@@ -346,24 +347,34 @@ class DecisionCache:
         self.counted = evaluator.rulebase.summary
         self.order = {name: i for i, name in enumerate(evaluator.rulebase.facts)}
 
+    def key(self, facts: dict) -> tuple:
+        """The same facts in any order give one key."""
+        return tuple(sorted(facts.items(), key=lambda item: self.order[item[0]]))
+
     def get(self, facts: dict) -> Decision:
-        key = tuple(sorted(facts.items(), key=lambda item: self.order[item[0]]))  # any order of the same facts
+        key = self.key(facts)
         found = self.entries.get(key)
         if found is None:
-            from .render import as_json
-
-            result = self.evaluator.evaluate(facts)
-            data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
-            all_facts = result.facts
-            pieces = tuple(self._share(json.dumps(key, ensure_ascii=False) + ": " + json.dumps(value, ensure_ascii=False))
-                           for key, value in data.items())
-            found = Decision(data if self.keep_data else None, pieces, data["outcome"],
-                             result.complete, tuple(all_facts.get(name) for name in self.counted))
-            if len(self.entries) >= self.size:
-                self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = found
+            found = self.put(key, self.decide(facts))
         return found
 
+    def decide(self, facts: dict) -> Decision:
+        """Run the engine on one case (no cache): the result's JSON pieces and what the summary counts."""
+        from .render import as_json
+
+        result = self.evaluator.evaluate(facts)
+        data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
+        pieces = tuple(_key_text(key) + _encode(value) for key, value in data.items())
+        return Decision(data if self.keep_data else None, pieces, data["outcome"], result.complete,
+                        tuple(result.facts.get(name) for name in self.counted))
+
+    def put(self, key: tuple, decision: Decision) -> Decision:
+        """Keep a decision (its pieces shared with earlier ones); the oldest goes when full."""
+        decision.pieces = tuple(self._share(piece) for piece in decision.pieces)
+        if len(self.entries) >= self.size:
+            self.entries.pop(next(iter(self.entries)))
+        self.entries[key] = decision
+        return decision
 
     def _share(self, piece: str) -> str:
         found = self.shared.get(piece)
@@ -372,6 +383,19 @@ class DecisionCache:
             if len(self.shared) < self.MAX_PIECES:
                 self.shared[piece] = piece
         return found
+
+
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one shared encoder writes the same text
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_KEY_TEXTS: dict = {}
+
+
+def _key_text(key: str) -> str:
+    """'"key": ' as JSON writes it."""
+    text = _KEY_TEXTS.get(key)
+    if text is None:
+        text = _KEY_TEXTS[key] = _encode(key) + ": "
+    return text
 
 
 def _head(case, source: str) -> dict:
@@ -383,11 +407,11 @@ class JsonlWriter:
         self.stream = stream
 
     def decision(self, case, source: str, decision: Decision) -> None:
-        head = json.dumps(_head(case, source), ensure_ascii=False)[:-1]
+        head = _encode(_head(case, source))[:-1]
         self.stream.write(f"{head}, {decision.tail}\n")
 
     def error(self, data: dict) -> None:
-        self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.stream.write(_encode(data) + "\n")
 
 
 def _cell(text) -> str:
@@ -493,20 +517,39 @@ def output_sources(path: Path, fmt: str):
 
 
 def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_count: int = 0,
-        on_record=None, summary=None, exclude=None) -> Summary:
+        on_record=None, summary=None, exclude=None, jobs: int = 1) -> Summary:
     """Evaluate every record of ``inputs`` and write one output record each; skip the first ``done_count``.
 
     The records skipped must be the ones the sources in ``done`` (an
     iterable, read as needed) name, in order, or the output does not belong
     to these inputs. ``summary`` may already count the skipped records.
+    With ``jobs`` above 1 the engine runs in that many worker processes
+    (``parallel``); the output is the same, byte for byte.
     """
-    from .errors import EngineFailure
-
     summary = summary or Summary()
     cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
+    items = _pending(records(inputs, normaliser, exclude), done, done_count, str(inputs[0]))
+    if jobs > 1:
+        from .parallel import decided
+
+        stream_of = decided(items, cache, jobs)
+    else:
+        stream_of = ((item, _decision(cache, item)) for item in items)
+    with closing(stream_of):  # a failure while writing stops the worker processes at once, not at exit
+        for item, decision in stream_of:
+            _emit(item, decision, writer, summary, evaluator.rulebase.summary)
+            stream.flush()
+            if on_record:
+                on_record(summary)
+    summary.skipped = done_count
+    return summary
+
+
+def _pending(items, done, done_count: int, first_input: str):
+    """The records after the ``done_count`` an earlier run wrote, checking those are this input's first ones."""
     done = iter(done)
     seen = 0
-    for index, item in enumerate(records(inputs, normaliser, exclude)):
+    for index, item in enumerate(items):
         seen = index + 1
         if index < done_count:
             expected = next(done, None)
@@ -514,24 +557,32 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
                 raise InputError([Problem(item.source, f"cannot resume: record {index + 1} of the output came from "
                                           f"{expected}, not from this input")])
             continue
-        if item.case is not None:
-            case = item.case
-            try:
-                decision = cache.get(case.facts)
-            except EngineFailure as exc:
-                item = Record(item.source, problems=[Problem(item.source, f"the inference engine failed on this case: {exc}")],
-                              case_id=case.id)
-            else:
-                summary.add(decision, evaluator.rulebase.summary)
-                writer.decision(case, item.source, decision)
-        if item.case is None or item.problems:
-            summary.add_error()
-            writer.error(error_record(item))
-        stream.flush()
-        if on_record:
-            on_record(summary)
+        yield item
     if done_count > seen:
-        raise InputError([Problem(str(inputs[0]), f"cannot resume: the output already holds {done_count:,} records, "
+        raise InputError([Problem(first_input, f"cannot resume: the output already holds {done_count:,} records, "
                                   f"these inputs have {seen:,}")])
-    summary.skipped = done_count
-    return summary
+
+
+def _decision(cache, item):
+    """The decision for a record's case, an EngineFailure's message, or None for a record that is an error."""
+    from .errors import EngineFailure
+
+    if item.case is None:
+        return None
+    try:
+        return cache.get(item.case.facts)
+    except EngineFailure as exc:
+        return str(exc)
+
+
+def _emit(item, decision, writer, summary, counted) -> None:
+    """Write one output record: the decision, or an error record."""
+    if isinstance(decision, str):
+        item = Record(item.source, problems=[Problem(item.source, f"the inference engine failed on this case: {decision}")],
+                      case_id=item.case.id)
+    elif decision is not None:
+        summary.add(decision, counted)
+        writer.decision(item.case, item.source, decision)
+    if item.case is None or item.problems:
+        summary.add_error()
+        writer.error(error_record(item))

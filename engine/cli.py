@@ -153,7 +153,9 @@ def run(cases, fmt, lang, rules_dir, explain, evidence_paths, recipient):
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: keep the records already in --out, run the rest.")
 @_rules_option
-def batch(inputs, out_path, fmt, lang, resume, rules_dir):
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Run the engine in this many worker processes (the output is the same, in input order).")
+def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
     """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
 
     One output record per input record, in input order: a result, or an
@@ -202,7 +204,7 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir):
     try:
         done = batching.output_sources(Path(out_path), fmt) if done_count else ()
         summary = batching.run(inputs, evaluator, normaliser, writer, out, lang, done, done_count, on_record, kept,
-                               exclude=out_path)
+                               exclude=out_path, jobs=jobs)
     except KeyboardInterrupt:
         out.flush()
         written = batching.scan_output(Path(out_path), fmt, ())[0] if out_path else None

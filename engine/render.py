@@ -9,8 +9,8 @@ the product to find them.
 from __future__ import annotations
 
 import json
+import os
 import textwrap
-from pathlib import Path
 
 from .evaluate import Result
 from .messages import text as t
@@ -52,7 +52,7 @@ def as_json(result: Result, lang: str = "nb") -> dict:
             for fact in result.missing
         ],
         "trace": [
-            {"rule": f.rule.id, "title": f.rule.title.get(lang), "file": Path(f.rule.file).name,
+            {"rule": f.rule.id, "title": f.rule.title.get(lang), "file": os.path.basename(f.rule.file),
              "cites": list(f.rule.cites), "saw": f.saw, "concluded": {f.rule.target: f.rule.value}}
             for f in result.trace
         ],
