@@ -299,14 +299,35 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
     sys.exit(code)
 
 
-def _read_evidence(paths, rulebase, recipient, say=True) -> list:
-    """Read every evidence file; each file's problems are said (unless ``say`` is false), the others still read."""
-    from .evidence import read_evidence
+def _read_evidence(names, rulebase, recipient, say=True) -> list:
+    """Read every evidence file (a folder: its evidence files); each file's problems are said (unless ``say`` is
+    false), and the other files are still read."""
+    from .evidence import Reading, read_evidence
 
-    readings = [read_evidence(path, rulebase, recipient=recipient) for path in paths]
+    if recipient and not names:
+        raise click.UsageError("--recipient chooses among the evidence: give --evidence FILE too")
+    readings = []
+    for name, problem in _evidence_paths(names):
+        readings.append(Reading(name, "", problems=[problem]) if problem else read_evidence(name, rulebase,
+                                                                                             recipient=recipient))
     for reading in readings if say else ():
         _say_problems(reading.problems)
     return readings
+
+
+def _evidence_paths(names):
+    """(path, None) for each evidence file named, a folder standing for its evidence files; (name, Problem) for
+    a folder that holds none."""
+    from pathlib import Path
+
+    for name in names:
+        if Path(name).is_dir():
+            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
+            if not inside:
+                yield name, Problem(name, f"a folder with no evidence files ({', '.join(EVIDENCE_SUFFIXES)})")
+            yield from ((path, None) for path in inside)
+        else:
+            yield name, None
 
 
 EVIDENCE_SUFFIXES = (".eml", ".json", ".jsonl", ".ndjson")
@@ -330,26 +351,22 @@ def evidence(files, fmt, lang, recipient, rules_dir):
     one message; the other files are still read. Exit 0, or 2 when some
     file or line could not be read.
     """
-    from pathlib import Path
-
     from .evidence_render import json_line, lines
 
     rulebase = _load(rules_dir).rulebase
-    paths, code, found = [], EXIT_OK, 0
-    for name in files:
-        if Path(name).is_dir():
-            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
-            if not inside:
-                _say_problems([Problem(name, f"a folder with no evidence files ({', '.join(EVIDENCE_SUFFIXES)})")])
-                code = _earn(EXIT_INPUT)
-            paths += inside
-        else:
-            paths.append(name)
-    for path in paths:
-        reading = _read_evidence([path], rulebase, recipient)[0]
+    code, found, counted = EXIT_OK, 0, {}
+    paths = list(_evidence_paths(files))
+    for path, problem in paths:
+        reading = _read_evidence([path], rulebase, recipient)[0] if problem is None else None
+        if reading is None:
+            _say_problems([problem])
+            code = _earn(EXIT_INPUT)
+            continue
         if reading.problems:
             code = _earn(EXIT_INPUT)
         found += len(reading.explained)
+        for name, value in reading.counts.items():
+            counted[name] = counted.get(name, 0) + value
         if fmt == "json":
             for item in reading.explained:
                 click.echo(json_line(item, rulebase, lang))
@@ -357,7 +374,9 @@ def evidence(files, fmt, lang, recipient, rules_dir):
             label = {"events": rulebase.evidence.events, "message": rulebase.evidence.reports}.get(reading.kind)
             click.echo(f"{path}: {label.label.get(lang) if label else reading.kind}")
             click.echo("\n".join(lines(reading.explained, rulebase, lang)))
-    click.echo(f"spor evidence: {len(paths)} file(s), {found} finding(s)", err=True)
+    events = (f"; events: {counted['events']:,} read, {counted['repeated']:,} repeated (counted once), "
+              f"{counted['unranked']:,} that decide nothing, {counted['bad']:,} not readable") if counted else ""
+    click.echo(f"spor evidence: {len(paths)} file(s), {found} finding(s){events}", err=True)
     sys.exit(code)
 
 

@@ -16,10 +16,9 @@ import math
 from collections import deque
 
 from .errors import Problem
-from .findings import EVENTS, Finding
+from .findings import EVENTS, Finding, clean
 from .reports import codes_in
 
-CHUNK = 1 << 16
 MAX_EVENT = 1 << 20  # characters of one event; a longer one is refused, the rest still read
 MAX_TEXT = 1000  # characters kept of a diagnostic text
 MAX_NAMES = 50  # event names kept per message (the count goes on)
@@ -40,7 +39,7 @@ class _Message:
 
 
 def read_events(stream, source: str, spec, *, recipient: str | None = None) -> tuple:
-    """(findings, problems, counts) of an event log read from a text ``stream``.
+    """(findings, problems, counts) of an event log read from a binary ``stream``.
 
     ``recipient`` keeps only that recipient's messages (compared ignoring case).
     ``counts`` says how many events were read, repeated, or had no rank.
@@ -56,8 +55,8 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
             continue
         counts["events"] += 1
         ident = _field(item, fields.get("id", ()))
-        if ident:
-            digest = hash(ident)
+        if ident:  # the same event delivered twice has the same id, name and recipient
+            digest = hash((ident, _field(item, fields["event"]), _field(item, fields["recipient"])))
             if digest in seen_ids:
                 counts["repeated"] += 1
                 continue
@@ -86,66 +85,120 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         order = (_time(_field(item, fields.get("time", ()))), rank, position)
         if state.key is None or order > state.key:
             state.key, state.best = order, _compact(line, name, item, fields, address)
+    if counts["bad"] > len(problems):
+        problems.append(Problem(source, f"and {counts['bad'] - len(problems):,} more lines or events that could not "
+                                "be read (only the first ones are listed)"))
     return [_finding(source, key, state) for key, state in messages.items()], problems, counts
 
 
-def _items(stream, source, problems, counts):
-    """(line, decoded value) for each event of a JSON array or of JSON Lines, read piece by piece."""
-    line, first = 1, stream.read(1)
-    while first and first in " \t\r\n":
-        line += first == "\n"
-        first = stream.read(1)
-    if first == "[":
-        yield from _array_items(stream, source, problems, counts, line)
-        return
-    text = first + stream.readline(MAX_EVENT) if first else ""
-    while text:
-        if len(text) > MAX_EVENT and not text.endswith("\n"):
-            _bad(problems, counts, Problem(source, f"a line longer than {MAX_EVENT:,} characters: not read", line))
-            while text and not text.endswith("\n"):  # skip the rest of it
-                text = stream.readline(MAX_EVENT)
-        elif text.strip():
-            try:
-                yield line, json.loads(text)
-            except json.JSONDecodeError as exc:
-                _bad(problems, counts, Problem(source, f"not valid JSON: {exc.msg}", line, exc.colno))
-        line += 1
-        text = stream.readline(MAX_EVENT + 1)
+def _lines(stream, source, problems, counts):
+    """(line number, text) of a binary stream, each line decoded on its own; None for a line that cannot be read.
 
-
-def _array_items(stream, source, problems, counts, line):
-    """The elements of a JSON array whose "[" has been read, decoded one at a time."""
-    buffer, eof = "", False
+    A line that is not UTF-8, or longer than MAX_EVENT, is reported with its
+    number and the reading goes on at the next line.
+    """
+    number = 0
     while True:
-        rest = buffer.lstrip(" \t\r\n,")
-        line += buffer.count("\n", 0, len(buffer) - len(rest))
-        buffer = rest
-        if not buffer or buffer[0] != "]":
-            try:
-                if not buffer:
-                    raise json.JSONDecodeError("no value", buffer, 0)
-                value, end = _DECODER.raw_decode(buffer)
-            except json.JSONDecodeError as exc:
-                if not eof and len(buffer) < MAX_EVENT:
-                    chunk = stream.read(CHUNK)
-                    eof, buffer = not chunk, buffer + chunk
+        raw = stream.readline(MAX_EVENT + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_EVENT and not raw.endswith(b"\n"):
+            _bad(problems, counts, Problem(source, f"a line longer than {MAX_EVENT:,} bytes: not read", number))
+            while raw and not raw.endswith(b"\n"):  # skip the rest of it
+                raw = stream.readline(MAX_EVENT)
+            yield number, None
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _bad(problems, counts, Problem(source, f"not UTF-8 text ({raw[exc.start:exc.start + 1]!r} cannot be "
+                                           "decoded): this line is not read", number, exc.start + 1))
+            yield number, None
+
+
+def _items(stream, source, problems, counts):
+    """(line, value) for each JSON value of an array, or of a sequence of values (JSON Lines, or pretty-printed).
+
+    Values are decoded one at a time from a buffer of whole lines. A value
+    that cannot be decoded is reported at the line where it starts; the
+    reading goes on at the next line (in an array, whose end cannot be found
+    again safely, the rest is not read and the message says so).
+    """
+    lines = _lines(stream, source, problems, counts)
+    buffer, line, in_array, started, ended = "", 1, False, False, False
+
+    def more() -> bool:
+        nonlocal buffer, line
+        for number, text in lines:
+            if text is None:
+                if in_array:
+                    raise _Stop(number, "the rest of the array is not read")
+                if buffer.strip():  # a value cut by a line that could not be read
+                    _bad(problems, counts, Problem(source, "not valid JSON: a value cut by a line that could not be "
+                                                   "read", line))
+                buffer, line = "", number + 1
+                continue
+            if not buffer:
+                line = number
+            buffer += text
+            return True
+        return False
+
+    try:
+        while True:
+            rest = buffer.lstrip(" \t\r\n" + ("," if in_array else ""))
+            line += buffer.count("\n", 0, len(buffer) - len(rest))
+            buffer = rest
+            if not buffer:
+                if not more():
+                    break
+                continue
+            if not started:
+                started = True
+                if buffer.startswith("["):
+                    in_array, buffer = True, buffer[1:]
                     continue
-                if not buffer:
-                    _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", line))
-                elif len(buffer) >= MAX_EVENT:
-                    _bad(problems, counts, Problem(source, f"an event longer than {MAX_EVENT:,} characters", line))
-                else:
-                    _bad(problems, counts, Problem(source, f"not valid JSON: {exc.msg} (the rest of the array is not read)",
-                                                   line + buffer.count("\n", 0, exc.pos)))
+            if in_array and buffer.startswith("]"):
+                ended = True
+                tail = buffer[1:].strip()
+                while not tail and more():
+                    tail = buffer[1:].strip()
+                if tail:
+                    _bad(problems, counts, Problem(source, "text after the end of the JSON array", line))
                 return
+            try:
+                value, end = _DECODER.raw_decode(buffer)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, a number too long, nesting too deep
+                at = getattr(exc, "pos", len(buffer))
+                unfinished = at >= len(buffer.rstrip()) - 1 or "Unterminated" in str(exc)
+                if unfinished and len(buffer) < MAX_EVENT and more():
+                    continue  # the value goes on, on the next line
+                if isinstance(exc, json.JSONDecodeError):
+                    why = "the file ends inside an event (cut short?)" if unfinished and len(buffer) < MAX_EVENT else exc.msg
+                else:
+                    why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+                if in_array:
+                    raise _Stop(line, f"not valid JSON: {why}; the rest of the array is not read") from None
+                _bad(problems, counts, Problem(source, f"not valid JSON: {why}", line))
+                first_end = buffer.find("\n")
+                buffer, line = (buffer[first_end + 1:], line + 1) if first_end >= 0 else ("", line + 1)
+                continue
             yield line, value
             line += buffer.count("\n", 0, end)
             buffer = buffer[end:]
-            continue
-        tail = buffer[1:] + ("" if eof else stream.read(CHUNK))
-        if tail.strip():
-            _bad(problems, counts, Problem(source, "text after the end of the JSON array", line))
-        return
+        if in_array and not ended:
+            _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", line))
+    except _Stop as stop:
+        _bad(problems, counts, Problem(source, stop.message, stop.line))
+
+
+class _Stop(Exception):
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 def _bad(problems, counts, problem):
@@ -158,7 +211,7 @@ def _field(item: dict, names) -> str:
     for name in names:
         value = item.get(name)
         if value is not None and not isinstance(value, (dict, list)):
-            return str(value).strip()[:MAX_TEXT]
+            return clean(str(value).strip()[:MAX_TEXT])
     return ""
 
 

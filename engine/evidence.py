@@ -15,7 +15,7 @@ with each other, the fact stays unknown and a warning says why.
 """
 from __future__ import annotations
 
-import io
+import stat
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -55,7 +55,11 @@ def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
     source = str(path)
     spec = rulebase.evidence
     try:
-        if _is_event_log(Path(path)):
+        _regular_file(source, Path(path))
+        looks_like_json = _is_event_log(Path(path))
+        if not looks_like_json and Path(path).suffix.lower() in EVENT_SUFFIXES:
+            return Reading(source, "", problems=[Problem(source, "not an event log: JSON starts with [ or {", 1)])
+        if looks_like_json:
             if spec.events is None:
                 return Reading(source, "", problems=[Problem(source, "looks like an event log (JSON), but the rulebase "
                                                              "declares no evidence.events to read one with")])
@@ -68,12 +72,26 @@ def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
         return Reading(source, "", problems=list(exc.problems))
 
 
+def _regular_file(source: str, path: Path) -> None:
+    """Refuse, before opening it, what is not a file to read: a pipe or a device would block or never end."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError([Problem(source, "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
+    if stat.S_ISDIR(mode):
+        raise InputError([Problem(source, "this is a folder, expected an evidence file")])
+    if not stat.S_ISREG(mode):
+        raise InputError([Problem(source, "not a regular file (a pipe or a device?): expected a returned message "
+                                  "(.eml) or an event log (JSON)")])
+
+
 def _is_event_log(path: Path) -> bool:
-    if path.suffix.lower() in EVENT_SUFFIXES:
-        return True
+    """Whether a file's text starts like JSON (an event log) rather than like a mail message."""
     try:
         with open(path, "rb") as handle:
-            start = handle.read(512).lstrip()
+            start = handle.read(512).removeprefix(b"\xef\xbb\xbf").lstrip()
     except OSError:
         return False  # read_bytes says why
     return start[:1] in (b"[", b"{")
@@ -83,16 +101,8 @@ def _read_event_log(path, source, rulebase, recipient) -> Reading:
     from .events import read_events
 
     try:
-        with open(path, "rb") as raw:
-            stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        with open(path, "rb") as stream:
             findings, problems, counts = read_events(stream, source, rulebase.evidence.events, recipient=recipient)
-    except FileNotFoundError:
-        raise InputError([Problem(source, "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(source, "this is a folder, expected an evidence file")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(source, f"not UTF-8 text (byte {exc.start} of a block cannot be decoded): an event "
-                                  "log must be UTF-8 JSON")]) from None
     except OSError as exc:
         raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
     if not findings and not problems:
@@ -105,6 +115,8 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
     from .reports import read_report
 
     data = read_bytes(source, path, max_bytes=MAX_MESSAGE_BYTES)
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark some editors write
+        data = data[3:]
     start = data[:4096].lstrip(b"\r\n")
     if not start:
         raise InputError([Problem(source, "the file is empty: expected a returned mail message (.eml)")])
@@ -112,10 +124,19 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
     if b"\0" in data[:4096] or not (start.startswith(HEADER_START) or _header_line(first)):
         raise InputError([Problem(source, "not a mail message: expected header lines such as \"From: ...\" and "
                                   "\"Subject: ...\" (a returned message saved as .eml), or an event log (JSON)", 1)])
-    findings = read_report(data, source, rulebase.evidence.reports)
+    try:
+        findings = read_report(data, source, rulebase.evidence.reports)
+    except RecursionError:
+        raise InputError([Problem(source, "its MIME parts are nested too deeply to be read (a damaged or hostile "
+                                  "message?)")]) from None
+    problems = []
     if recipient:
-        findings = [f for f in findings if f.kind != REPORT or f.recipient.lower() == recipient.lower()]
-    return Reading(source, "message", [explain(f, rulebase.evidence) for f in findings])
+        kept = [f for f in findings if f.kind != REPORT or f.recipient.lower() == recipient.lower()]
+        if findings and findings[0].kind == REPORT and not kept:
+            named = ", ".join(f.recipient for f in findings[:5] if f.recipient) or "none could be read"
+            problems.append(Problem(source, f"says nothing about {recipient} (its recipients: {named})"))
+        findings = kept
+    return Reading(source, "message", [explain(f, rulebase.evidence) for f in findings], problems)
 
 
 def _header_line(line: bytes) -> bool:
@@ -164,7 +185,11 @@ def merge(given: dict, readings: list) -> tuple:
     for fact, values in implied.items():
         if len(values) > 1:
             shown = "; ".join(f"{value} ({_sources(sources)})" for value, sources in values.items())
-            notices.append(Notice("evidence_disagrees", {"fact": fact, "values": shown}, fact))
+            if fact in given:
+                notices.append(Notice("evidence_disagrees_given", {"fact": fact, "values": shown, "value": given[fact]},
+                                      fact))
+            else:
+                notices.append(Notice("evidence_disagrees", {"fact": fact, "values": shown}, fact))
             continue
         (value, sources), = values.items()
         if fact not in given:
@@ -177,6 +202,7 @@ def merge(given: dict, readings: list) -> tuple:
 
 
 def _sources(sources: list) -> str:
+    sources = list(dict.fromkeys(sources))  # a file named once, however many of its findings agree
     shown = ", ".join(sources[:3])
     return shown + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
 

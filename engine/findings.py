@@ -33,3 +33,12 @@ class Finding:
     @property
     def domain(self) -> str:
         return self.recipient.rpartition("@")[2] if "@" in self.recipient else ""
+
+
+def clean(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (from a JSON escape, or a header's stray byte) becomes '?'."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text

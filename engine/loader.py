@@ -376,6 +376,10 @@ class _Joiner:
                 re.compile(text)
             except re.error as exc:
                 self.report(doc, path + (i,), f"not a valid regular expression: {exc}")
+                continue
+            if re.search(r"\^\\s[*+]", text):
+                self.report(doc, path + (i,), "'^\\s*' also runs across line ends, which makes a pattern take time "
+                            "growing with the square of a long text: write '^[ \\t]*' instead")
 
     def placeholders(self, facts, rules):
         """A {fact} in an outcome's text must be known whenever a rule reaches that outcome."""

@@ -84,6 +84,10 @@ _CATALOGUE = {
         "Saken oppgir {fact} = {value}, men beviset ({source}) sier {other}: sakens verdi er brukt.",
         "The case gives {fact} = {value}, but the evidence ({source}) says {other}: the case's value is used.",
     ),
+    "w_evidence_disagrees_given": (
+        "Bevisene er uenige om {fact}: {values}. Saken oppgir {value}, og den verdien er brukt.",
+        "The evidence disagrees about {fact}: {values}. The case gives {value}, and that value is used.",
+    ),
     "w_evidence_disagrees": (
         "Bevisene er uenige om {fact}: {values}. Det står som ukjent.",
         "The evidence disagrees about {fact}: {values}. It stays unknown.",
@@ -96,7 +100,7 @@ _CATALOGUE = {
     "ev_reply": ("SMTP-svar", "SMTP reply"),
     "ev_diagnostic": ("Diagnose", "Diagnostic"),
     "ev_reporting": ("Rapportert av", "Reported by"),
-    "ev_remote": ("Avvist av", "Refused by"),
+    "ev_remote": ("Nektet av", "Refused by"),
     "ev_classification": ("Klassifisering", "Classification"),
     "ev_events": ("Hendelser", "Events"),
     "ev_implies": ("Gir fakta", "Implies"),

@@ -15,25 +15,31 @@ codes as ``policy.default`` at about a seventh of the time (bench/evidence.py).
 """
 from __future__ import annotations
 
+import bisect
 import email
 import email.policy
 import re
 from email.parser import HeaderParser
 from functools import lru_cache
 
-from .findings import NOT_REPORT, REPORT, UNREAD, Finding
+from .findings import NOT_REPORT, REPORT, UNREAD, Finding, clean
 
 MAX_TEXT = 256 * 1024  # characters of human-readable text searched in a free-text bounce
 ADDRESS = re.compile(r"[\w.!#$%&'*+=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,10}")
-# in running text: the common local-part characters only, not glued to a URL's query (?a=b&c=x@y.z)
-TEXT_ADDRESS = re.compile(r"(?<![\w.+=/&?%-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,10}")
+# in running text: the common local-part characters only, not glued to a URL's query (?a=b&c=x@y.z) nor to
+# a longer address (so that a@x.com is not found inside ba@x.com, nor user@x.com inside user@x.com.au)
+TEXT_ADDRESS_TEXT = r"(?<![\w.+=/&?%-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,10}(?![\w-]|\.[A-Za-z0-9])"
+TEXT_ADDRESS = re.compile(TEXT_ADDRESS_TEXT)
 # class 2/4/5, subject 0-7 (RFC 3463), no digit or dot glued on either side (IP addresses, versions)
 STATUS = re.compile(r"(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?!\.?\d)")
 REPLY = re.compile(r"(?:^|(?<=[\s<>#;:'\"(\[=]))([245][0-5]\d)(?=[\s-]|$)(?![-\s]*\d{3})", re.M)
 PAIR = re.compile(r"(?<![\d.])([245][0-5]\d)[ -]+(?:#\s*)?([245]\.[0-7]\.\d{1,3})(?!\.?\d)")
 MESSAGE_IDS = re.compile(r"^(?:Message-Id|In-Reply-To|References|X-Message-Id):\s*<?([^>\s]+@[^>\s]+)>?", re.I | re.M)
 COMMENT = re.compile(r"\([^)]*\)")
-TAG = re.compile(r"<(script|style)[\s\S]*?</\1>|<[^>]+>", re.I)
+TAG = re.compile(r"<[^<>]{0,2000}>")  # bounded, and stopping at the next "<": linear on any text
+HIDDEN = re.compile(r"<(script|style)\b[^<>]{0,2000}>", re.I)  # their text is not shown, so not read
+LEADING = re.compile(r"^[ \t]*<?(" + TEXT_ADDRESS_TEXT + r")>?[ \t]*(?::|$)", re.M)  # an address opening a line
+MAX_RECIPIENTS = 1000  # recipients read from one message's free text
 TYPE_PREFIX = re.compile(r"^\s*[\w-]+\s*;\s*")  # "rfc822;", "dns;", "smtp;"
 DONE = ("delivered", "relayed", "expanded")  # actions that are not failures
 
@@ -49,7 +55,8 @@ def read_report(data: bytes, source: str, spec) -> list:
     pats = _compiled(tuple(sorted(spec.patterns.items())))
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     parts = list(_walk(msg))
-    why = _not_a_report(msg, parts, pats, spec)
+    text, cut = _human_text(parts)
+    why = _not_a_report(msg, parts, text, pats, spec)
     if why:
         return [Finding(source=source, kind=NOT_REPORT, note=why)]
     status_parts = [p for p, inside in parts if p.get_content_type() == "message/delivery-status" and not inside] or \
@@ -58,21 +65,22 @@ def read_report(data: bytes, source: str, spec) -> list:
     if status_parts:
         found, how = _from_blocks(_blocks(status_parts[0])), "delivery-status"
     if not found:
-        text = _human_text(parts)
         if re.search(r"^(Final|Original)-Recipient:", text, re.M | re.I):  # a report pasted as text
             found = _from_blocks([_headers(b) for b in re.split(r"\n\s*\n", text) if re.search(r"recipient:", b, re.I)])
             how = "delivery-status in the text"
     if not found and _auto_reply(msg, pats) and not status_parts and not _looks_like_bounce(msg, pats):
         return [Finding(source=source, kind=NOT_REPORT, note="an automatic reply")]
     if not found:
-        found, how = _from_text(msg, parts, pats), "free text"
+        found, how = _from_text(msg, parts, text, pats), "free text"
     elif any(not f["status"] or not f["reply"] or f["status"].endswith(".0.0") for f in found):
-        _fill_from_text(found, _from_text(msg, parts, pats))
+        _fill_from_text(found, _from_text(msg, parts, text, pats))
+    if cut:
+        how += f"; only the first {MAX_TEXT // 1024} KB of its text were read"
     if not found and not status_parts and not _looks_like_bounce(msg, pats):
         return [Finding(source=source, kind=UNREAD, note="not recognised: no failed recipient, no status part, "
                         "and neither its subject nor its sender marks a bounce")]
     failed = [f for f in found if f["action"] not in DONE]
-    return [Finding(source=source, kind=REPORT, note=how, **f) for f in (failed or found)] or \
+    return [Finding(source=source, kind=REPORT, note=how, **{k: clean(v) for k, v in f.items()}) for f in (failed or found)] or \
         [Finding(source=source, kind=REPORT, note="a bounce, but no recipient could be read from it")]
 
 
@@ -104,13 +112,28 @@ def _text_of(part) -> str:
     if raw is None:
         payload = part.get_payload()
         return payload if isinstance(payload, str) else ""
+    raw = raw[:MAX_TEXT * 4]  # enough bytes for MAX_TEXT characters in any charset
     try:
         text = raw.decode(part.get_content_charset() or "utf-8", "replace")
-    except LookupError:  # an unknown charset name
+    except (LookupError, UnicodeError, TypeError):  # an unknown charset, or a codec that is no charset (idna)
         text = raw.decode("latin-1")
     if part.get_content_type() == "text/html":
-        text = TAG.sub(" ", text).replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        text = _strip_html(text[:MAX_TEXT])
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _strip_html(text: str) -> str:
+    """The visible text of HTML, in time linear in its length."""
+    out, at, lowered = [], 0, text.lower()
+    for match in HIDDEN.finditer(text):
+        if match.start() < at:
+            continue
+        out.append(text[at:match.start()])
+        end = lowered.find(f"</{match.group(1).lower()}", match.end())
+        at = len(text) if end < 0 else end
+    out.append(text[at:])
+    text = TAG.sub(" ", "".join(out))
+    return text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _human_parts(parts) -> list:
@@ -118,8 +141,13 @@ def _human_parts(parts) -> list:
             and not p.is_multipart() and p.get_content_type() != "text/rfc822-headers"]
 
 
-def _human_text(parts) -> str:
-    return "\n".join(_text_of(p) for p in _human_parts(parts))[:MAX_TEXT]
+def _human_text(parts) -> tuple:
+    """(the bounce's own text, whether it was cut): at most MAX_TEXT characters, cut at the end of a line."""
+    text = "\n".join(_text_of(p) for p in _human_parts(parts))
+    if len(text) <= MAX_TEXT:
+        return text, False
+    end = text.rfind("\n", 0, MAX_TEXT)
+    return text[:end if end > 0 else MAX_TEXT], True
 
 
 def _headers(text: str) -> dict:
@@ -128,7 +156,7 @@ def _headers(text: str) -> dict:
 
 # -- not a bounce -------------------------------------------------------------------------------
 
-def _not_a_report(msg, parts, pats, spec) -> str:
+def _not_a_report(msg, parts, text, pats, spec) -> str:
     """Why the message is a complaint rather than a bounce ("" when it may be a bounce)."""
     report_type = str(msg.get_param("report-type", "", header="content-type")).lower()
     if report_type in spec.report_types or any(p.get_content_type() == "message/feedback-report" for p, _ in parts):
@@ -136,7 +164,6 @@ def _not_a_report(msg, parts, pats, spec) -> str:
     subject = str(msg.get("subject", ""))
     if any(rx.search(subject) for rx in pats.get("complaint_subject", ())):
         return "a complaint (by its subject)"
-    text = _human_text(parts)
     if any(rx.search(text) for rx in pats.get("not_report_body", ())):
         return "a notice of another kind (its text says so)"
     return ""
@@ -222,26 +249,29 @@ def codes_in(text: str) -> tuple:
 
 # -- free text ----------------------------------------------------------------------------------
 
-def _from_text(msg, parts, pats) -> list:
+def _from_text(msg, parts, full, pats) -> list:
     """Recipients named in the bounce's own text, each with the codes that follow it."""
     returned = [p for p, inside in parts if inside and p.get("from") is not None]
     returned += [HeaderParser().parsestr(_text_of(p)) for p, _ in parts if p.get_content_type() == "text/rfc822-headers"]
-    full = _human_text(parts)
     body = _cut_returned(full, pats)
     excluded = _not_recipients(msg, returned) | {a.lower() for a in MESSAGE_IDS.findall(full)}
     never = pats.get("not_recipient", ())
     recipients = [_address(a) for a in ADDRESS.findall(str(msg.get("x-failed-recipients") or ""))]  # the MTA says so
     skip_lines = pats.get("not_recipient_line", ())
+    seen = {a.lower() for a in recipients}
     for line in body.splitlines() if not recipients else ():
         if any(rx.search(line) for rx in skip_lines):
             continue
         for address in TEXT_ADDRESS.findall(line):
             address = _address(address)
-            if address.lower() not in excluded and address not in recipients and not any(rx.search(address) for rx in never):
+            if address.lower() not in excluded and address.lower() not in seen and not any(rx.search(address) for rx in never):
                 recipients.append(address)
-    leading = [a for a in recipients if re.search(r"^[ \t]*<?" + re.escape(a) + r">?[ \t]*(:|$)", body, re.M | re.I)]
-    if leading and not msg.get("x-failed-recipients"):
-        recipients = leading  # where some address opens a line of its own, that is where bounces name the failed ones
+                seen.add(address.lower())
+    leading = {m.group(1).lower() for m in LEADING.finditer(body)}
+    if leading & seen and not msg.get("x-failed-recipients"):
+        # where some address opens a line of its own, that is where bounces name the failed ones
+        recipients = [a for a in recipients if a.lower() in leading]
+    recipients = recipients[:MAX_RECIPIENTS]
     if not recipients:  # last resort: whom the returned message was sent to (a part, or text after the cut)
         if len(body) < len(full):
             returned.append(HeaderParser().parsestr(full[len(body):].split("\n", 1)[-1].lstrip("\n")))
@@ -254,13 +284,16 @@ def _from_text(msg, parts, pats) -> list:
     if not overall[0]:
         status, reply = codes_in(body)
         overall = (status, overall[1] or reply)
-    lowered = body.lower()
-    places = sorted(((lowered.find(a.lower()), a) for a in recipients), key=lambda t: (t[0] < 0, t[0]))
+    first_at = {}  # where each address is first named as a whole address (not inside a longer one)
+    for match in TEXT_ADDRESS.finditer(body):
+        first_at.setdefault(match.group(0).strip(".").lower(), match.start())
+    places = sorted(((first_at.get(a.lower(), -1), a) for a in recipients), key=lambda t: (t[0] < 0, t[0]))
+    starts = sorted(p for p, _ in places if p >= 0)
     found = []
-    for i, (start, address) in enumerate(places):
+    for start, address in places:
         segment = ""
         if start >= 0:
-            later = [p for p, _ in places[i + 1:] if p > start]
+            later = starts[bisect.bisect_right(starts, start):]
             segment = body[start:later[0] if later else len(body)]
         status, reply = codes_in(segment) if segment else ("", "")
         diagnostic = _first(pats.get("diagnostic", ()), segment, "diag") if segment else ""

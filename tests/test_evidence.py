@@ -122,49 +122,53 @@ def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
              event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),
              event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),  # the same event again
              event(2, "deferred", "m2", 10), event(2, "delivered", "m2", 50), event(2, "deferred", "m2", 20)]
-    findings, problems, counts = read_events(io.StringIO("\n".join(lines)), "log.jsonl", spec)
+    findings, problems, counts = read_events(io.BytesIO("\n".join(lines).encode()), "log.jsonl", spec)
     assert problems == [] and counts == {"events": 8, "repeated": 1, "unranked": 1, "bad": 0}
     by_message = {f.message: f for f in findings}
     assert (by_message["m1"].action, by_message["m1"].type, by_message["m1"].status) == ("bounce", "blocked", "5.7.1")
     assert by_message["m1"].source == "log.jsonl:4"
     assert by_message["m2"].action == "delivered"  # latest in time, not in the file
-    only = read_events(io.StringIO("\n".join(lines)), "log.jsonl", spec, recipient="R2@example.org")[0]
+    only = read_events(io.BytesIO("\n".join(lines).encode()), "log.jsonl", spec, recipient="R2@example.org")[0]
     assert [f.message for f in only] == ["m2"]
+    # the latest time decides, whatever the rank; the rank only breaks a tie
+    later = [event(3, "bounce", "m3", 10), event(3, "delivered", "m3", 20), event(4, "delivered", "m4", 5),
+             event(4, "bounce", "m4", 5), event(4, "deferred", "m4", 5)]
+    by_message = {f.message: f for f in read_events(io.BytesIO("\n".join(later).encode()), "l", spec)[0]}
+    assert by_message["m3"].action == "delivered" and by_message["m4"].action == "bounce"
+    # a time that is no number (NaN, a word) is no time: such events tie, and the rank decides
+    odd = ['{"event": "bounce", "email": "a@b.c", "sg_message_id": "m", "timestamp": NaN}',
+           '{"event": "delivered", "email": "a@b.c", "sg_message_id": "m", "timestamp": "soon"}',
+           '{"event": "deferred", "email": "a@b.c", "sg_message_id": "m", "timestamp": Infinity}']
+    (found,) = read_events(io.BytesIO("\n".join(odd).encode()), "l", spec)[0]
+    assert found.action == "bounce" and found.time is None and found.source == "l:1"
 
 
 def test_bad_lines_are_reported_with_their_line_and_the_rest_still_read(rulebase):
     spec = rulebase.evidence.events
     text = "\n".join([event(1, "delivered", "m1", 1), "{not json", "[1, 2]", '{"email": "x@y.z"}', "",
                       event(2, "bounce", "m2", 1)]) + "\n"
-    findings, problems, counts = read_events(io.StringIO(text), "log.jsonl", spec)
+    findings, problems, counts = read_events(io.BytesIO(text.encode()), "log.jsonl", spec)
     assert sorted(f.message for f in findings) == ["m1", "m2"]
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
         (2, "not valid JSON"), (3, "expected an event (a JSON object), found list"), (4, "the event has no event field")]
     array = "[\n" + ",\n".join([event(1, "delivered", "m1", 1), event(2, "delivered", "m2", 1)]) + ",\n{\"event\": "
-    findings, problems, _ = read_events(io.StringIO(array), "log.json", spec)
+    findings, problems, _ = read_events(io.BytesIO(array.encode()), "log.json", spec)
     assert len(findings) == 2 and problems[0].line == 4 and "not valid JSON" in problems[0].message
 
 
-class Generated(io.TextIOBase):
+class Generated(io.RawIOBase):
     """An event log of ``count`` events over ``messages`` messages, made as it is read: the test never holds it."""
 
     def __init__(self, count, messages=1000):
         self.lines = (self.line(i, count, messages) for i in range(count))
-        self.buffer = ""
 
     @staticmethod
     def line(i, count, messages):
         text = event(i % messages, "delivered" if i % 7 else "deferred", f"m{i % messages}", i)
-        return ("[\n" if i == 0 else "") + text + (",\n" if i < count - 1 else "\n]")
+        return (("[\n" if i == 0 else "") + text + (",\n" if i < count - 1 else "\n]")).encode()
 
-    def read(self, size=-1):
-        while len(self.buffer) < size:
-            piece = next(self.lines, None)
-            if piece is None:
-                break
-            self.buffer += piece
-        out, self.buffer = self.buffer[:size], self.buffer[size:]
-        return out
+    def readline(self, size=-1):
+        return next(self.lines, b"")
 
 
 def memory_reading(spec, count, messages=1000) -> tuple:
@@ -250,10 +254,23 @@ def test_run_and_ask_with_evidence(tmp_path):
     assert "The email was rejected because the recipient's mailbox is full or disabled" in asked.output
     refused = spor("ask", case, "--evidence", tmp_path / "nothing.eml", input="quit\n")
     assert refused.exit_code == 2 and "nothing.eml: no such file" in refused.stderr and ">" not in refused.stdout
-    kept = spor("run", case, "--evidence", tmp_path / "nothing.eml", "--evidence", BOUNCES / "lhost-outlook-01.eml")
-    assert kept.exit_code == 2 and "rejected because the recipient's mailbox" in spor(
-        "run", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml").output
-    assert "Postkassen er full." in kept.stdout  # the good evidence file was still used
+    kept = spor("run", "--format", "json", case, "--evidence", tmp_path / "nothing.eml", "--evidence",
+                BOUNCES / "lhost-outlook-01.eml")
+    assert kept.exit_code == 2 and "nothing.eml: no such file" in kept.stderr
+    assert json.loads(kept.stdout)["outcome"] == "rejected_mailbox_unavailable"  # the good file was still used
+    assert spor("run", case, "--recipient", "a@b.c").exit_code == 2  # --recipient without evidence
+    nobody = spor("run", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--recipient", "nobody@x.y")
+    assert nobody.exit_code == 2 and "says nothing about nobody@x.y (its recipients: kijitora@example.jp)" in nobody.stderr
+    given = tmp_path / "given.yaml"
+    given.write_text("facts: {module: regnskap, email_setting: ekstern, in_sent_folder: yes, bounce_reason: refused}\n",
+                     encoding="utf-8")
+    both = spor("run", "--lang", "en", "--format", "json", given, "--evidence", BOUNCES / "lhost-postfix-13.eml",
+                "--evidence", BOUNCES / "rfc3464-01.eml")
+    data = json.loads(both.stdout)
+    assert data["outcome"] == "rejected_refused"
+    (disagree,) = [w for w in data["warnings"] if w["fact"] == "bounce_reason"]
+    assert disagree["code"] == "evidence_disagrees_given" and "that value is used" in disagree["message"]
+    assert disagree["message"].count("lhost-postfix-13.eml") == 1  # a file named once
 
 
 def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(tmp_path):
@@ -271,9 +288,9 @@ def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(t
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("spor: error:")]
     assert [e.split(": ")[2].rsplit("/", 1)[-1] for e in errors] == [
-        "dir.eml", "junk.eml:1", "empty.eml", "latin.json", "cut.json:1", "missing.eml"]
-    assert "folder with no evidence files" in errors[0] and "not a mail message" in errors[1] and "empty" in errors[2]
-    assert "not UTF-8" in errors[3] and "rest of the array is not read" in errors[4] and "no such file" in errors[5]
+        "junk.eml:1", "empty.eml", "latin.json:1:35", "cut.json:1", "dir.eml", "missing.eml"]
+    assert "not a mail message" in errors[0] and "empty" in errors[1] and "not UTF-8" in errors[2]
+    assert "ends inside an event" in errors[3] and "folder with no evidence files" in errors[4] and "no such file" in errors[5]
     assert "userunknown@bouncehammer.jp" in result.stdout and "a@b.c" in result.stdout
     assert "Traceback" not in result.output
 
@@ -297,7 +314,8 @@ def test_evidence_mistakes_in_the_rules_are_located(tmp_path):
     text = text.replace("        facts: {log_status: levert}", "        facts: {status_meaning: accepted}", 1)
     text = text.replace("      side: sender_setup", "      side: sender", 1)
     text = text.replace("      cites: [\"RFC 3463\"]", "      cites: [\"RFC 9999\"]", 1)
-    text = text.replace("'^\\s*Message headers follow'", "'^\\s*(Message headers follow'", 1)
+    text = text.replace("'^[ \\t]*Message headers follow'", "'^[ \\t]*(Message headers follow'", 1)
+    text = text.replace("'^[ \\t]*Original message follows'", "'^\\s*Original message follows'", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
         load(folder)
@@ -306,10 +324,86 @@ def test_evidence_mistakes_in_the_rules_are_located(tmp_path):
     shown = " | ".join(m for _, m in messages)
     for part in ("unknown fact 'bounce_recieved' (did you mean 'bounce_received'?)",
                  "'status_meaning' is derived by the rules", "unknown side 'sender'", "cites 'RFC 9999'",
-                 "not a valid regular expression"):
+                 "not a valid regular expression", "'^\\s*' also runs across line ends"):
         assert part in shown
 
 
 def test_examples_still_cover_every_outcome():
     result = spor("test", "--coverage", "--fail-under", "100", EXAMPLES)
     assert result.exit_code == 0, result.output
+
+
+# -- hostile files: one message each, quickly, never a crash ------------------------------------------
+
+HEAD = "From: MAILER-DAEMON@x.example\nTo: s@a.example\nSubject: Undelivered Mail Returned to Sender\n"
+
+
+def _nested(depth):
+    text = HEAD + 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b0"\n\n'
+    for i in range(depth):
+        text += f'--b{i}\nContent-Type: multipart/mixed; boundary="b{i + 1}"\n\n'
+    return text + f"--b{depth}\nContent-Type: text/plain\n\nuser@dest.example 550 5.1.1 no such user\n"
+
+
+HOSTILE = {
+    # name: (content, what the message says, or None when it must be read without a problem)
+    "nested.eml": (_nested(5000), "nested too deeply"),
+    "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "bigint.jsonl": ('{"event": "delivered", "email": "a@b.c", "timestamp": ' + "9" * 5000 + "}\n", "digits"),
+    "idna.eml": (HEAD + 'MIME-Version: 1.0\nContent-Type: text/plain; charset="idna"\n\nuser@dest.example 550 5.1.1 '
+                 + "x" * 100 + "\n", None),
+    "surrogate.jsonl": ('{"event": "delivered", "email": "a\\ud800@b.c"}\n', None),
+    "blank-lines.eml": (HEAD + "\nuser@dest.example: 550 5.1.1 unknown\n" + "\n" * 200_000, None),
+    "exim.eml": (HEAD + "\nSMTP error from remote server after RCPT:" + "\n" * 100_000, None),
+    "angles.eml": (HEAD + "Content-Type: text/html\n\n<p>user@dest.example 550 5.1.1</p>" + "<" * 200_000, None),
+    "script.eml": (HEAD + "Content-Type: text/html\n\nuser@dest.example 550 5.1.1" + "<script>" * 30_000, None),
+    "pretty.json": (json.dumps({"event": "delivered", "email": "a@b.c", "sg_message_id": "m"}, indent=2), None),
+    "prose.json": (HEAD + "\nnot json at all\n", "not an event log"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_files_get_one_clear_message_fast(tmp_path, rulebase, name):
+    import time
+
+    content, expected = HOSTILE[name]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    start = time.perf_counter()
+    result = spor("evidence", "--format", "json", path)
+    assert time.perf_counter() - start < 10, "took too long"
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    if expected is None:
+        assert result.exit_code == 0, result.output
+        assert all(json.loads(line)["kind"] in ("report", "events") for line in result.stdout.splitlines())
+    else:
+        assert result.exit_code == 2 and expected in result.stderr, result.output
+
+
+def test_an_address_inside_a_longer_one_keeps_its_own_code(tmp_path, rulebase):
+    path = tmp_path / "two.eml"
+    path.write_text(HEAD + "\nba@x.com: 550 5.2.2 mailbox full\na@x.com: 550 5.1.1 no such user\n"
+                    "user@x.com.au: 550 5.2.2 full\nuser@x.com: 550 5.1.1 unknown\n", encoding="utf-8")
+    found = {e.finding.recipient: e.finding.status for e in read_evidence(path, rulebase).explained}
+    assert found == {"ba@x.com": "5.2.2", "a@x.com": "5.1.1", "user@x.com.au": "5.2.2", "user@x.com": "5.1.1"}
+
+
+def test_a_long_text_is_cut_at_a_line_and_says_so(tmp_path, rulebase, monkeypatch):
+    import engine.reports
+
+    monkeypatch.setattr(engine.reports, "MAX_TEXT", 1000)
+    path = tmp_path / "long.eml"
+    path.write_text(HEAD + "\nfirst@dest.example: 550 5.1.1 unknown\n" + "x" * 60 + "\n" * 15
+                    + "".join(f"filler line {i}\n" for i in range(60)) + "late@dest.example: 550 5.1.1\n",
+                    encoding="utf-8")
+    (item,) = read_evidence(path, rulebase).explained
+    assert item.finding.recipient == "first@dest.example" and "only the first" in item.finding.note
+
+
+def test_a_pipe_is_refused_not_waited_on(tmp_path, rulebase):
+    import os
+
+    fifo = tmp_path / "pipe.eml"
+    os.mkfifo(fifo)
+    reading = read_evidence(fifo, rulebase)
+    assert "not a regular file" in reading.problems[0].message

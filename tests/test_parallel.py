@@ -91,7 +91,7 @@ def _ended(process, workers, seconds=15) -> str:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    return generated(tmp_path_factory.mktemp("parallel") / "cases.jsonl", 60_000)
+    return generated(tmp_path_factory.mktemp("parallel") / "cases.jsonl", 25_000)
 
 
 @pytest.mark.parametrize("how", ["ctrl-c to the group", "sigterm to spor"])
