@@ -111,7 +111,7 @@ def run(cases, fmt, lang, rules_dir, explain, evidence_paths, recipient):
     rulebase = loaded.rulebase
     evaluator, normaliser, render = Evaluator(rulebase), Normaliser(rulebase), RENDERERS[fmt]
     code, first = EXIT_OK, True
-    readings = _read_evidence(evidence_paths, rulebase, recipient)
+    readings = _read_evidence(evidence_paths, rulebase, recipient) if evidence_paths or recipient else []
     if any(r.problems for r in readings):
         code = _earn(EXIT_INPUT)
     paths = []
@@ -264,7 +264,7 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
                                   "--save is checked before the interview starts")])
     case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
     facts = dict(start.facts) if start else {}
-    readings = _read_evidence(evidence_paths, rulebase, recipient, say=False)
+    readings = _read_evidence(evidence_paths, rulebase, recipient, say=False) if evidence_paths or recipient else []
     if any(r.problems for r in readings):  # before the first question, like --save
         raise InputError([p for r in readings for p in r.problems])
     interview = Interview(evaluator, facts)

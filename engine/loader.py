@@ -332,7 +332,7 @@ class _Joiner:
         reports = events = None
         if "reports" in data:
             spec, at = data["reports"], ("evidence", "reports")
-            for name, texts in spec.get("patterns", {}).items():
+            for name, texts in spec.get("patterns", {}).items() if not self.checked else ():  # compiled before
                 self.patterns(doc, at + ("patterns", name), texts)
             reports = ReportSpec(label=_text(spec["label"]), actions=meanings(("reports", "actions"), spec["actions"]),
                                  patterns={k: tuple(v) for k, v in spec.get("patterns", {}).items()},
