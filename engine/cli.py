@@ -320,17 +320,17 @@ def _evidence_paths(names):
     a folder that holds none."""
     from pathlib import Path
 
+    from .evidence import SUFFIXES
+
     for name in names:
         if Path(name).is_dir():
-            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in EVIDENCE_SUFFIXES and p.is_file())
+            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
             if not inside:
-                yield name, Problem(name, f"a folder with no evidence files ({', '.join(EVIDENCE_SUFFIXES)})")
+                yield name, Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")
             yield from ((path, None) for path in inside)
         else:
             yield name, None
 
-
-EVIDENCE_SUFFIXES = (".eml", ".json", ".jsonl", ".ndjson")
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from .records import field, record
 
 MAX_MESSAGE_BYTES = 32 << 20  # a returned message larger than this is refused
 EVENT_SUFFIXES = (".json", ".jsonl", ".ndjson")
+SUFFIXES = (".eml", *EVENT_SUFFIXES)  # the files a folder of evidence stands for
 HEADER_START = (b"From ", b"Return-Path:", b"Received:")
 
 
