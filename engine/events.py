@@ -122,77 +122,114 @@ def _lines(stream, source, problems, counts):
 def _items(stream, source, problems, counts):
     """(line, value) for each JSON value of an array, or of a sequence of values (JSON Lines, or pretty-printed).
 
-    Values are decoded one at a time from a buffer of whole lines. A value
-    that cannot be decoded is reported at the line where it starts; the
-    reading goes on at the next line (in an array, whose end cannot be found
-    again safely, the rest is not read and the message says so).
+    Values are decoded one at a time from a buffer of whole lines; a value
+    that goes on past its line gets more lines, the buffer at least doubling
+    each time, so that a large pretty-printed event costs time in proportion
+    to its size. A value that cannot be decoded is reported once, at the
+    line where it starts; reading goes on at the next line that starts with
+    "{" or "[" (in an array, whose end cannot be found again safely, the rest
+    is not read, and the message says so).
     """
     lines = _lines(stream, source, problems, counts)
-    buffer, line, in_array, started, ended = "", 1, False, False, False
+    state = {"buffer": "", "line": 1, "cut": None, "skipping": False}
+    in_array = started = ended = False
 
-    def more() -> bool:
-        nonlocal buffer, line
+    def more(target: int = 0) -> bool:
+        """Add at least one line to the buffer, and more until it holds ``target`` characters.
+
+        False at the end of the file, or at an unreadable line while a value
+        is being read (``cut`` then says which line ended that value).
+        """
+        if state["cut"] is not None:
+            return False
+        parts, size = [], len(state["buffer"])
         for number, text in lines:
             if text is None:
                 if in_array:
-                    raise _Stop(number, "the rest of the array is not read")
-                if buffer.strip():  # a value cut by a line that could not be read
-                    _bad(problems, counts, Problem(source, "not valid JSON: a value cut by a line that could not be "
-                                                   "read", line))
-                buffer, line = "", number + 1
+                    raise _Stop(number, "a line that cannot be read: the rest of the array is not read")
+                if parts or state["buffer"].strip():
+                    state["cut"] = number
+                    break
+                state["line"] = number + 1
                 continue
-            if not buffer:
-                line = number
-            buffer += text
-            return True
-        return False
+            if state["skipping"]:  # after a broken value: on to the next line that can start one
+                if not text.startswith(("{", "[")):
+                    continue
+                state["skipping"] = False
+            if not parts and not state["buffer"]:
+                state["line"] = number
+            parts.append(text)
+            size += len(text)
+            if size >= target:
+                break
+        state["buffer"] += "".join(parts)
+        return bool(parts)
 
     try:
         while True:
+            buffer = state["buffer"]
             rest = buffer.lstrip(" \t\r\n" + ("," if in_array else ""))
-            line += buffer.count("\n", 0, len(buffer) - len(rest))
-            buffer = rest
+            state["line"] += buffer.count("\n", 0, len(buffer) - len(rest))
+            state["buffer"] = buffer = rest
             if not buffer:
-                if not more():
+                if more():
+                    continue
+                if state["cut"] is None:
                     break
+                state["cut"] = None  # the value before the unreadable line was empty: go on after it
                 continue
             if not started:
                 started = True
                 if buffer.startswith("["):
-                    in_array, buffer = True, buffer[1:]
+                    in_array, state["buffer"] = True, buffer[1:]
                     continue
             if in_array and buffer.startswith("]"):
                 ended = True
-                tail = buffer[1:].strip()
-                while not tail and more():
-                    tail = buffer[1:].strip()
-                if tail:
-                    _bad(problems, counts, Problem(source, "text after the end of the JSON array", line))
+                while not state["buffer"][1:].strip() and more():
+                    pass
+                if state["buffer"][1:].strip():
+                    _bad(problems, counts, Problem(source, "text after the end of the JSON array", state["line"]))
                 return
             try:
                 value, end = _DECODER.raw_decode(buffer)
             except (ValueError, RecursionError) as exc:  # JSONDecodeError, a number too long, nesting too deep
-                at = getattr(exc, "pos", len(buffer))
-                unfinished = at >= len(buffer.rstrip()) - 1 or "Unterminated" in str(exc)
-                if unfinished and len(buffer) < MAX_EVENT and more():
-                    continue  # the value goes on, on the next line
-                if isinstance(exc, json.JSONDecodeError):
+                at = getattr(exc, "pos", 0)
+                unfinished = at >= len(buffer.rstrip()) or "Unterminated" in str(exc)
+                if unfinished and len(buffer) < MAX_EVENT and more(min(2 * len(buffer), MAX_EVENT)):
+                    continue  # the value goes on, on the next lines
+                if state["cut"] is not None:
+                    why = f"an event cut by line {state['cut']}, which cannot be read"
+                elif isinstance(exc, json.JSONDecodeError):
                     why = "the file ends inside an event (cut short?)" if unfinished and len(buffer) < MAX_EVENT else exc.msg
                 else:
                     why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
                 if in_array:
-                    raise _Stop(line, f"not valid JSON: {why}; the rest of the array is not read") from None
-                _bad(problems, counts, Problem(source, f"not valid JSON: {why}", line))
-                first_end = buffer.find("\n")
-                buffer, line = (buffer[first_end + 1:], line + 1) if first_end >= 0 else ("", line + 1)
+                    raise _Stop(state["line"], f"not valid JSON: {why}; the rest of the array is not read") from None
+                _bad(problems, counts, Problem(source, f"not valid JSON: {why}", state["line"]))
+                _skip_value(state)
                 continue
-            yield line, value
-            line += buffer.count("\n", 0, end)
-            buffer = buffer[end:]
+            yield state["line"], value
+            state["line"] += buffer.count("\n", 0, end)
+            state["buffer"] = buffer[end:]
         if in_array and not ended:
-            _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", line))
+            _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", state["line"]))
     except _Stop as stop:
         _bad(problems, counts, Problem(source, stop.message, stop.line))
+
+
+def _skip_value(state) -> None:
+    """After a value that cannot be decoded: drop it, up to the next line of the buffer that starts with { or [."""
+    buffer = state["buffer"]
+    starts = [at for at in (buffer.find("\n{"), buffer.find("\n[")) if at >= 0]
+    if starts:
+        at = min(starts) + 1
+        state["line"] += buffer.count("\n", 0, at)
+        state["buffer"] = buffer[at:]
+    else:  # the value may go on past the buffer: skip lines until one can start a value
+        state["line"] += buffer.count("\n") + (0 if buffer.endswith("\n") else 1)
+        state["buffer"], state["skipping"] = "", True
+    if state["cut"] is not None and not state["buffer"]:
+        state["line"], state["cut"], state["skipping"] = state["cut"] + 1, None, False
 
 
 class _Stop(Exception):

@@ -39,11 +39,14 @@ BROKEN = ("a worker process of --jobs stopped unexpectedly (killed, or out of me
           "are complete: run again with --resume")
 
 
-def _serve(cache, tasks, results) -> None:
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _serve(cache, tasks, results, parent) -> None:
     """A worker: decide each chunk it is sent, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (it raises KeyboardInterrupt)
-    parent = os.getppid()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
     def orphaned():  # a parent killed outright cannot stop its workers: they stop themselves
         while os.getppid() == parent:
@@ -80,11 +83,15 @@ class _Workers:
             for number in range(jobs):
                 task_in, task_out = context.Pipe(duplex=False)
                 result_in, result_out = context.Pipe(duplex=False)
-                process = context.Process(target=_serve, args=(cache, task_in, result_out), daemon=True)
-                process.start()
+                process = context.Process(target=_serve, args=(cache, task_in, result_out, os.getpid()), daemon=True)
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no Ctrl-C inside fork's hooks
+                try:
+                    process.start()
+                    self.processes.append(process)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 task_in.close()
                 result_out.close()  # the worker now holds the only writing end: its death ends the pipe
-                self.processes.append(process)
                 self.tasks.append(task_out)
                 self.results.append(result_in)
                 self.idle.append(number)

@@ -359,7 +359,30 @@ HOSTILE = {
     "script.eml": (HEAD + "Content-Type: text/html\n\nuser@dest.example 550 5.1.1" + "<script>" * 30_000, None),
     "pretty.json": (json.dumps({"event": "delivered", "email": "a@b.c", "sg_message_id": "m"}, indent=2), None),
     "prose.json": (HEAD + "\nnot json at all\n", "not an event log"),
+    "big-pretty.json": (json.dumps({"event": "bounce", "email": "a@b.c", "sg_message_id": "m",
+                                    "history": [{"n": i, "note": "x" * 20} for i in range(12_000)]}, indent=1), None),
 }
+
+
+def test_a_broken_pretty_printed_event_is_one_problem_and_no_made_up_events(tmp_path, rulebase):
+    text = json.dumps({"event": "bounce", "email": "real@x.no", "reason": "R", "history": [
+        {"event": "delivered", "email": "real@x.no", "timestamp": 99}]}, indent=2).replace('"R"', "tru")
+    good = json.dumps({"event": "delivered", "email": "other@x.no", "sg_message_id": "m2"})
+    path = tmp_path / "broken.json"
+    path.write_text(text + "\n" + good + "\n", encoding="utf-8")
+    reading = read_evidence(path, rulebase)
+    assert [(p.line, p.message) for p in reading.problems] == [(1, "not valid JSON: Expecting value")]
+    assert [e.finding.recipient for e in reading.explained] == ["other@x.no"]
+
+
+def test_an_unreadable_line_cuts_one_event_and_keeps_the_next(tmp_path, rulebase):
+    path = tmp_path / "lost.json"
+    path.write_bytes(b'{"event": "bounce", "email": "a@x.no", "reason":\n{"event": "delivered", "email": "b@x.no"}\n'
+                     b"\xff\n" + json.dumps({"event": "open", "email": "c@x.no"}).encode() + b"\n")
+    reading = read_evidence(path, rulebase)
+    assert [(p.line, p.message.split(" (")[0]) for p in reading.problems] == [
+        (3, "not UTF-8 text"), (1, "not valid JSON: an event cut by line 3, which cannot be read")]
+    assert sorted(e.finding.recipient for e in reading.explained) == ["b@x.no", "c@x.no"]
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
