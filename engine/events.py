@@ -1,13 +1,15 @@
-"""Read a provider's event log (a JSON array of events, or JSON Lines) into one finding per message.
+"""Read a provider's event log (a JSON array of events, JSON Lines, or pretty-printed events) into one finding per message.
 
-The log is streamed: a file of any length is read in chunks and each event
-decoded on its own, so memory holds one small record per message, never the
-file. Which fields hold the event's name, recipient, time and so on, and
-which events decide a message's status, come from the rulebase
-(``evidence.events``). Of one message's events the latest with a rank
-decides; at the same time, the higher rank. Events repeated with the same
-id are counted once (among the last ``MAX_IDS`` events). A line that is not an event is reported with its line
-number and does not stop the rest.
+The log is streamed: it is read line by line, each line decoded on its own
+and each event decoded as soon as its lines are in, so memory holds one
+small record per message, never the file. Which fields hold the event's
+name, recipient, time and so on, and which events decide a message's
+status, come from the rulebase (``evidence.events``). Of one message's
+events the latest with a rank decides; at the same time, the higher rank.
+An event repeated (the same id, event and recipient) is counted once, if
+the first one is among the last ``MAX_IDS`` events. A line or an event
+that cannot be read is reported with its line number and does not stop the
+rest (except inside an array, whose end cannot be found again safely).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from .errors import Problem
 from .findings import EVENTS, Finding, clean
 from .reports import codes_in
 
-MAX_EVENT = 1 << 20  # characters of one event; a longer one is refused, the rest still read
+MAX_EVENT = 1 << 20  # bytes of one line or characters of one event: a longer one is refused, the rest still read
 MAX_TEXT = 1000  # characters kept of a diagnostic text
 MAX_NAMES = 50  # event names kept per message (the count goes on)
 MAX_PROBLEMS = 100  # bad lines reported one by one; beyond, only counted
