@@ -22,6 +22,7 @@ from .reader import Document, read_document
 from .suggest import closest
 
 MAX_FILES = 200
+GROUPS = {"recipient": "rcpt", "diagnostic": "diag", "reporting_mta": "host", "remote_mta": "host"}  # what is read
 MAX_FILE_BYTES = 16 << 20
 # a bound on work and memory; what the engine itself can take is checked
 # by compiler.fan_out
@@ -333,7 +334,7 @@ class _Joiner:
         if "reports" in data:
             spec, at = data["reports"], ("evidence", "reports")
             for name, texts in spec.get("patterns", {}).items() if not self.checked else ():  # compiled before
-                self.patterns(doc, at + ("patterns", name), texts)
+                self.patterns(doc, at + ("patterns", name), texts, GROUPS.get(name))
             reports = ReportSpec(label=_text(spec["label"]), actions=meanings(("reports", "actions"), spec["actions"]),
                                  patterns={k: tuple(v) for k, v in spec.get("patterns", {}).items()},
                                  report_types=tuple(t.lower() for t in spec.get("report_types", ())))
@@ -367,16 +368,19 @@ class _Joiner:
         return Meaning(key=key, meaning=_text(data["meaning"]), side=data["side"],
                        cites=self.cites(doc, path + ("cites",), data["cites"]), facts=implied, **_origin(doc, path))
 
-    def patterns(self, doc, path, texts):
-        """Regular expressions from a rule file must compile (they are matched, never run as code)."""
+    def patterns(self, doc, path, texts, group=None):
+        """Regular expressions from a rule file must compile (they are matched, never run as code), and hold
+        the named group their list is read for."""
         import re
 
         for i, text in enumerate(texts):
             try:
-                re.compile(text)
+                compiled = re.compile(text)
             except re.error as exc:
                 self.report(doc, path + (i,), f"not a valid regular expression: {exc}")
                 continue
+            if group and group not in compiled.groupindex:
+                self.report(doc, path + (i,), f"has no group (?P<{group}>...): that group is what this list reads")
             if re.search(r"\^\\s[*+]", text):
                 self.report(doc, path + (i,), "'^\\s*' also runs across line ends, which makes a pattern take time "
                             "growing with the square of a long text: write '^[ \\t]*' instead")

@@ -257,6 +257,9 @@ def _from_text(msg, parts, full, pats) -> list:
     excluded = _not_recipients(msg, returned) | {a.lower() for a in MESSAGE_IDS.findall(full)}
     never = pats.get("not_recipient", ())
     recipients = [_address(a) for a in ADDRESS.findall(str(msg.get("x-failed-recipients") or ""))]  # the MTA says so
+    named = [_address(m.group("rcpt")) for rx in pats.get("recipient", ()) for m in rx.finditer(body)
+             if "rcpt" in rx.groupindex and m.group("rcpt")]  # a line that names the failed recipient outright
+    recipients += [a for a in dict.fromkeys(named) if a and a.lower() not in {r.lower() for r in recipients}]
     skip_lines = pats.get("not_recipient_line", ())
     seen = {a.lower() for a in recipients}
     for line in body.splitlines() if not recipients else ():
@@ -268,7 +271,7 @@ def _from_text(msg, parts, full, pats) -> list:
                 recipients.append(address)
                 seen.add(address.lower())
     leading = {m.group(1).lower() for m in LEADING.finditer(body)}
-    if leading & seen and not msg.get("x-failed-recipients"):
+    if leading & seen and not msg.get("x-failed-recipients") and not named:
         # where some address opens a line of its own, that is where bounces name the failed ones
         recipients = [a for a in recipients if a.lower() in leading]
     recipients = recipients[:MAX_RECIPIENTS]
