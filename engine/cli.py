@@ -267,15 +267,17 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
     readings = _read_evidence(evidence_paths, rulebase, recipient, say=False) if evidence_paths or recipient else []
     if any(r.problems for r in readings):  # before the first question, like --save
         raise InputError([p for r in readings for p in r.problems])
+    notices = []
+    if readings:
+        from .evidence import merge
+
+        facts, notices = merge(facts, readings)
     interview = Interview(evaluator, facts)
     echo_answers = not sys.stdin.isatty()
     click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
     if readings:
-        from .evidence import merge
         from .evidence_render import lines as evidence_lines
 
-        merged, notices = merge(facts, readings)
-        interview = Interview(evaluator, merged)
         click.echo(f"\n{t('evidence', lang)}:\n" + "\n".join(evidence_lines(
             [item for r in readings for item in r.explained], rulebase, lang)))
         for notice in notices:
@@ -300,37 +302,31 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
 
 
 def _read_evidence(names, rulebase, recipient, say=True) -> list:
-    """Read every evidence file (a folder: its evidence files); each file's problems are said (unless ``say`` is
-    false), and the other files are still read."""
-    from .evidence import Reading, read_evidence
-
+    """Every evidence file read; each file's problems are said (unless ``say`` is false)."""
     if recipient and not names:
         raise click.UsageError("--recipient chooses among the evidence: give --evidence FILE too")
-    readings = []
-    for name, problem in _evidence_paths(names):
-        readings.append(Reading(name, "", problems=[problem]) if problem else read_evidence(name, rulebase,
-                                                                                             recipient=recipient))
+    readings = list(_readings(names, rulebase, recipient))
     for reading in readings if say else ():
         _say_problems(reading.problems)
     return readings
 
 
-def _evidence_paths(names):
-    """(path, None) for each evidence file named, a folder standing for its evidence files; (name, Problem) for
-    a folder that holds none."""
+def _readings(names, rulebase, recipient):
+    """A Reading for each evidence file named, one at a time; a folder stands for its evidence files (a folder
+    with none is a Reading with that problem), and a file that cannot be read never stops the others."""
     from pathlib import Path
 
-    from .evidence import SUFFIXES
+    from .evidence import SUFFIXES, Reading, read_evidence
 
     for name in names:
-        if Path(name).is_dir():
-            inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-            if not inside:
-                yield name, Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")
-            yield from ((path, None) for path in inside)
-        else:
-            yield name, None
-
+        if not Path(name).is_dir():
+            yield read_evidence(name, rulebase, recipient=recipient)
+            continue
+        inside = sorted(str(p) for p in Path(name).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+        if not inside:
+            yield Reading(name, "", problems=[Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")])
+        for path in inside:
+            yield read_evidence(path, rulebase, recipient=recipient)
 
 
 @cli.command()
@@ -354,14 +350,10 @@ def evidence(files, fmt, lang, recipient, rules_dir):
     from .evidence_render import json_line, lines
 
     rulebase = _load(rules_dir).rulebase
-    code, found, counted = EXIT_OK, 0, {}
-    paths = list(_evidence_paths(files))
-    for path, problem in paths:
-        reading = _read_evidence([path], rulebase, recipient)[0] if problem is None else None
-        if reading is None:
-            _say_problems([problem])
-            code = _earn(EXIT_INPUT)
-            continue
+    code, found, counted, files_read = EXIT_OK, 0, {}, 0
+    for reading in _readings(files, rulebase, recipient):  # one file at a time: said, written, then let go
+        files_read += 1
+        _say_problems(reading.problems)
         if reading.problems:
             code = _earn(EXIT_INPUT)
         found += len(reading.explained)
@@ -372,11 +364,11 @@ def evidence(files, fmt, lang, recipient, rules_dir):
                 click.echo(json_line(item, rulebase, lang))
         elif reading.explained or not reading.problems:
             label = {"events": rulebase.evidence.events, "message": rulebase.evidence.reports}.get(reading.kind)
-            click.echo(f"{path}: {label.label.get(lang) if label else reading.kind}")
+            click.echo(f"{reading.source}: {label.label.get(lang) if label else reading.kind}")
             click.echo("\n".join(lines(reading.explained, rulebase, lang)))
     events = (f"; events: {counted['events']:,} read, {counted['repeated']:,} repeated (counted once), "
               f"{counted['unranked']:,} that decide nothing, {counted['bad']:,} not readable") if counted else ""
-    click.echo(f"spor evidence: {len(paths)} file(s), {found} finding(s){events}", err=True)
+    click.echo(f"spor evidence: {files_read} file(s), {found} finding(s){events}", err=True)
     sys.exit(code)
 
 

@@ -164,14 +164,15 @@ def explain(finding: Finding, spec) -> Explained:
         meanings = spec.events.meanings
         own = meanings.get(f"{finding.action}/{finding.type}") or meanings.get(finding.action)
     code, level = code_meaning(finding.status, spec.codes) if finding.status else (None, 0)
+    specific = code if level >= 2 else None  # a whole code or its subject, not only its class
     classified = spec.classifications.get(finding.classification) if finding.classification else None
-    reason = next((m for m in ((code if level >= 2 else None), classified, code) if m is not None), None)
+    reason = next((m for m in (specific, classified, code) if m is not None), None)
     facts = dict(own.facts) if own else {}
     if own is not None and own.facts and reason is not None:
         facts.update({k: v for k, v in reason.facts.items() if k not in facts})
     meanings = [m for m in (own, code, classified) if m is not None]
     # who acts: a specific code says most, then the classification, then the action or event, then the code's class
-    decider = next((m for m in ((code if level >= 2 else None), classified, own, code) if m is not None), None)
+    decider = next((m for m in (specific, classified, own, code) if m is not None), None)
     return Explained(finding, meanings, facts, decider.side if decider is not None else None)
 
 

@@ -159,7 +159,7 @@ def decided(items, cache, jobs: int):
 
 
 def _decided(items, cache, workers):
-    pending = deque()  # records read and not yet written
+    pending = deque()
     waiting, queue, failed = set(), [], {}  # keys sent or to send; to send; engine failures by key
 
     def collect(timeout):
@@ -175,24 +175,17 @@ def _decided(items, cache, workers):
             workers.send(queue[:CHUNK])
             del queue[:CHUNK]
 
-    def ready(item):
-        if item.case is None:
-            return True
-        key = cache.key(item.case.facts)
-        return key not in waiting
-
     def written():
-        while pending and ready(pending[0]):
-            item = pending.popleft()
-            yield item, _found(cache, failed, item)
+        while pending and pending[0][1] not in waiting:
+            item, key = pending.popleft()
+            yield item, _found(cache, failed, item, key)
 
     for count, item in enumerate(items):
-        pending.append(item)
-        if item.case is not None:
-            key = cache.key(item.case.facts)
-            if key not in cache.entries and key not in waiting and key not in failed:
-                waiting.add(key)
-                queue.append((key, item.case.facts))
+        key = None if item.case is None else cache.key(item.case.facts)
+        pending.append((item, key))  # records read and not yet written, with their keys (None: an error record)
+        if key is not None and key not in cache.entries and key not in waiting and key not in failed:
+            waiting.add(key)
+            queue.append((key, item.case.facts))
         if len(queue) >= CHUNK:
             dispatch()
         if count % SERVICE == 0:
@@ -201,7 +194,7 @@ def _decided(items, cache, workers):
             if queue and not workers.busy():
                 dispatch()  # a part chunk, rather than idle workers
             yield from written()
-        while len(pending) > WINDOW and workers.busy() | bool(queue):  # reading is too far ahead: wait
+        while len(pending) > WINDOW and (workers.busy() or queue):  # reading is too far ahead: wait
             dispatch()
             collect(None)
             dispatch()
@@ -213,14 +206,10 @@ def _decided(items, cache, workers):
         yield from written()
 
 
-def _found(cache, failed, item):
-    if item.case is None:
+def _found(cache, failed, item, key):
+    """The decision for a record, as batch._decision gives it; one evicted from a full cache is decided here."""
+    from .batch import _decision
+
+    if key is None:
         return None
-    key = cache.key(item.case.facts)
-    found = cache.entries.get(key) or failed.get(key)
-    if found is None:  # evicted from a full cache before its turn: decide it here
-        try:
-            found = cache.get(item.case.facts)
-        except EngineFailure as exc:
-            found = str(exc)
-    return found
+    return cache.entries.get(key) or failed.get(key) or _decision(cache, item)

@@ -259,9 +259,12 @@ def _from_text(msg, parts, full, pats) -> list:
     recipients = [_address(a) for a in ADDRESS.findall(str(msg.get("x-failed-recipients") or ""))]  # the MTA says so
     named = [_address(m.group("rcpt")) for rx in pats.get("recipient", ()) for m in rx.finditer(body)
              if "rcpt" in rx.groupindex and m.group("rcpt")]  # a line that names the failed recipient outright
-    recipients += [a for a in dict.fromkeys(named) if a and a.lower() not in {r.lower() for r in recipients}]
-    skip_lines = pats.get("not_recipient_line", ())
     seen = {a.lower() for a in recipients}
+    for address in named:
+        if address and address.lower() not in seen:
+            recipients.append(address)
+            seen.add(address.lower())
+    skip_lines = pats.get("not_recipient_line", ())
     for line in body.splitlines() if not recipients else ():
         if any(rx.search(line) for rx in skip_lines):
             continue
