@@ -1,25 +1,34 @@
-"""Run one case through durable-rules, safely.
+"""Run one case through durable-rules, safely, by calling its C module directly.
+
+durable-rules' Python layer (``durable.engine.Host``) wraps every call in
+JSON round trips, closures and timestamps, and its import pulls in
+``logging``, ``inspect`` and ``threading`` timers: about half of an
+evaluation's time and a good part of a cold start. The C module
+``durable_rules_engine`` underneath takes a ruleset and facts as JSON and
+hands back the actions to run, one at a time; this module drives it with the
+same calls, in the same order, as ``Host.assert_fact`` does (see
+``Ruleset.do_actions``/``_flush_actions`` in durable/engine.py). Tests hold
+every combination of the shipped rulebase's input facts to the same trace
+as the Host gives.
 
 The traps this module exists for are listed in shared/notes/durable-rules.md:
 
-* the default ``Host`` starts timer threads that never stop: ``_QuietHost``
-  disables them;
 * ``delete_state`` on a session that never completed an action segfaults:
   every ruleset gets a priming rule that runs once right after creation;
 * concurrent calls into the C module can segfault: one process-wide lock;
 * at most 1024 live sessions per ruleset: a fresh session id per case,
   always deleted in ``finally``;
-* exceptions inside actions are swallowed by the engine: actions here catch
-  everything themselves and the run reports it as an ``EngineFailure``;
+* a self-feeding chain would never stop: at most one firing per rule;
 * actions are engine functions bound to compiled rules, never names looked
   up from a rule file.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 
-from .records import field, record
+from .records import record
 
 from .compiler import ALIAS, CASE_KEY, MAX_ENGINE_RULES, compile_rulebase, rule_name, snapshot_key
 from .conditions import facts_read
@@ -30,11 +39,15 @@ _LOCK = threading.Lock()
 _SESSIONS = itertools.count(1)
 _RULESETS = itertools.count(1)
 _PRIME = "_prime"
+# result codes of the C module (durable_rules-2.0.28/src/rules/rules.h)
+_OK, _NOT_HANDLED = 0, 1
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # what the Host sends: json.dumps(..., ensure_ascii=False)
+_decode = json.JSONDecoder().decode
 
 
 def _engine():
     try:
-        import durable.engine as engine
+        import durable_rules_engine as engine
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise EngineFailure(f"the inference engine durable-rules cannot be imported: {exc}") from None
     return engine
@@ -48,13 +61,6 @@ class Firing:
     saw: dict
 
 
-@record
-class _Run:
-    firings: list = field(default_factory=list)
-    error: str | None = None
-    limit: int = 0
-
-
 class Session:
     """A compiled rulebase loaded into its own durable-rules ruleset."""
 
@@ -62,71 +68,64 @@ class Session:
         if len(rulebase.rules) > MAX_ENGINE_RULES:
             raise InputError([Problem(rulebase.folder, f"{len(rulebase.rules):,} rules: the inference engine takes at "
                                       f"most {MAX_ENGINE_RULES:,} in one rulebase")])
-        engine = _engine()
+        self._c = _engine()
         self.rulebase = rulebase
-        self._not_handled = engine.MessageNotHandledException
-        self._reads = {rule.index: facts_read(rule.when) for rule in rulebase.rules}
-        self._run = None
+        self.limit = len(rulebase.rules) + 1  # each rule fires at most once per case (its target guard)
+        # by the name the engine gives back: the rule, the key its conclusion is written to, the facts it reads
+        self._rules = {rule_name(rule.index): (rule, snapshot_key(rule.target), facts_read(rule.when))
+                       for rule in rulebase.rules}
         definition = compile_rulebase(rulebase)
-        for rule in rulebase.rules:
-            definition[rule_name(rule.index)]["run"] = self._action(rule)
-        definition[_PRIME] = {"all": [{ALIAS: {_PRIME: 1}}], "run": lambda c: None}
+        definition[_PRIME] = {"all": [{ALIAS: {_PRIME: 1}}]}
         self.name = f"spor{next(_RULESETS)}"
-
-        class _QuietHost(engine.Host):
-            def _run(self):  # no timer threads: every action runs inside assert_fact
-                pass
-
         with _LOCK:
-            self._host = _QuietHost()
-            self._host.register_rulesets({self.name: definition})
-            self._host.assert_fact(self.name, {"sid": _PRIME, _PRIME: 1})  # no _case: no rule matches it
-            self._host.delete_state(self.name, _PRIME)
-
-    def _action(self, rule):
-        key = snapshot_key(rule.target)
-        reads = self._reads[rule.index]
-        not_handled = self._not_handled
-
-        def action(c):
-            run = self._run
-            if run is None:  # the priming assert, or a stray call outside fire()
-                return
             try:
-                if len(run.firings) >= run.limit:
-                    raise RuntimeError(f"more than {run.limit} rules fired for one case")
-                snapshot = dict(getattr(c, ALIAS)._d)
-                run.firings.append(Firing(rule, {name: snapshot.get(name) for name in reads}))
-                following = dict(snapshot)
-                following[key] = rule.value
-                c.retract_fact(snapshot)
-                try:
-                    c.assert_fact(following)
-                except not_handled:
-                    pass  # no rule reads this snapshot: the chain ends here
-            except BaseException as exc:  # the engine would swallow it: keep it
-                run.error = run.error or f"{type(exc).__name__}: {exc}"
+                self._handle = self._c.create_ruleset(self.name, _encode(definition))
+                self._prime()
+            except Exception as exc:
+                raise EngineFailure(f"the inference engine refused the rulebase: {type(exc).__name__}: {exc}") from None
 
-        return action
+    def _prime(self) -> None:
+        """Run the priming rule's action once, so that deleting a state that ran none is safe."""
+        c, handle = self._c, self._handle
+        code, state = c.assert_fact(handle, _encode({"sid": _PRIME, _PRIME: 1}))  # no _case: no rule of the rulebase matches
+        started = c.start_action_for_state(handle, state) if code == _OK else None
+        while started:
+            started = c.complete_and_start_action(handle, state)
+        c.delete_state(handle, _PRIME)
 
     def fire(self, facts: dict) -> list:
-        """Assert one case's facts in a fresh session; return the rules that fired, in order."""
+        """Assert one case's facts in a fresh session; return the rules that fired, in order.
+
+        Each action the engine starts is one rule firing on the case's
+        snapshot: the snapshot is retracted and asserted again with the
+        rule's conclusion, so that the rules reading it can fire in turn.
+        """
+        c, handle = self._c, self._handle
+        firings = []
         with _LOCK:
             sid = str(next(_SESSIONS))
-            self._run = run = _Run(limit=len(self.rulebase.rules) + 1)
-            snapshot = {"sid": sid, CASE_KEY: 1, **facts}
             try:
-                state = self._host.assert_fact(self.name, snapshot)
-            except self._not_handled:
-                state = None  # no rule matches the given facts
+                code, state = c.assert_fact(handle, _encode({"sid": sid, CASE_KEY: 1, **facts}))
+                if code not in (_OK, _NOT_HANDLED):  # _NOT_HANDLED: no rule matches the given facts
+                    raise RuntimeError(f"unexpected result code {code}")
+                started = c.start_action_for_state(handle, state) if code == _OK else None
+                started = started and started[1]  # (the state, the first action's message) or None
+                while started:
+                    if len(firings) >= self.limit:
+                        raise RuntimeError(f"more than {self.limit} rules fired for one case")
+                    (name, message), = _decode(started).items()
+                    rule, key, reads = self._rules[name]
+                    snapshot = message[ALIAS]
+                    firings.append(Firing(rule, {fact: snapshot.get(fact) for fact in reads}))
+                    c.retract_fact(handle, _encode(snapshot))
+                    snapshot[key] = rule.value
+                    c.assert_fact(handle, _encode(snapshot))  # not handled when no rule reads it: the chain ends
+                    started = c.complete_and_start_action(handle, state)
             except Exception as exc:
                 raise EngineFailure(f"the inference engine failed: {type(exc).__name__}: {exc}") from None
             finally:
-                self._run = None
                 try:
-                    self._host.delete_state(self.name, sid)
+                    c.delete_state(handle, sid)
                 except Exception:
                     pass
-            if run.error or (state and state.get("exception")):
-                raise EngineFailure(f"a rule action failed: {run.error or state.get('exception')}")
-            return run.firings
+        return firings
