@@ -2,7 +2,7 @@
 
 Peak resident set size (getrusage of the child) for the same command on
 two inputs ten times apart; the results go to /dev/null so that only spor's
-own memory counts. The decision cache is bounded (100,000 entries), so it
+own memory counts. The decision cache is bounded (50,000 entries), so it
 cannot grow with the input.
 
     python bench/memory.py [--small 200000] [--large 2000000]

@@ -310,23 +310,33 @@ def error_record(record: Record) -> dict:
 
 
 RECORD_FIELDS = ("case", "source", "title", "notes")  # the first keys of a result: they vary per record
+FACTS = "facts"  # the key of a result that is written per record: it repeats the record's own facts
 
 
 @record
 class Decision:
-    """A result for one set of facts, kept to be written again for identical facts."""
+    """A result for one set of facts, kept to be written again for identical facts.
 
-    __slots__ = ("data", "pieces", "outcome", "complete", "counted")  # tens of thousands are kept: no __dict__ each
+    Everything but the record's own fields and its given facts: those each
+    record writes itself, so that one Decision serves every combination of
+    facts with the same verdict, trace, questions and warnings.
+    """
 
-    data: dict | None  # as_json() without the record's own fields (kept only for CSV output)
-    pieces: tuple  # its JSON text after the record's own fields, one shared string per "key": value
+    __slots__ = ("data", "before", "after", "derived", "outcome", "complete", "counted")  # many are kept: no __dict__
+
+    data: dict | None  # as_json() without the record's own fields; its "facts" only the derived ones (CSV output only)
+    before: tuple  # the JSON text before "facts", one shared string per "key": value
+    after: tuple  # the JSON text after "facts", likewise
+    derived: str  # the derived facts as JSON text without its opening brace: '"a": "b"}', or '}' for none
     outcome: str | None
     complete: bool
     counted: tuple  # values of the summary facts
 
-    @property
-    def tail(self) -> str:
-        return ", ".join(self.pieces) + "}"
+    def facts_text(self, given: str) -> str:
+        """The result's "facts" as JSON: ``given`` (the record's facts as JSON text) followed by the derived ones."""
+        if self.derived == "}":
+            return given
+        return "{" + self.derived if given == "{}" else given[:-1] + ", " + self.derived
 
 
 class DecisionCache:
@@ -334,29 +344,38 @@ class DecisionCache:
 
     Exports repeat the same few combinations of facts over and over, so the
     engine runs once per distinct combination. Bounded: when full, the
-    oldest entry goes. An entry costs about 600 bytes, because the parts of
-    a result that many combinations share (the verdict, the trace, the
-    questions) are kept once, as one string per "key": value; the bound of
-    50,000 entries holds all of the shipped rulebase's 38,880 combinations
-    of input facts in about 25 MB.
+    oldest entry goes. An entry costs about 100 bytes (a key of one
+    character per fact, and its slot), because what a result holds is kept
+    once for every combination that shares it: the Decision itself, and
+    each of its parts as one string per "key": value. The bound of 50,000
+    entries holds all of the shipped rulebase's 38,880 combinations of
+    input facts, so memory stays flat however long the input.
     """
 
-    MAX_PIECES = 20_000  # distinct pieces kept for sharing; beyond, new pieces are simply not shared
+    MAX_SHARED = 20_000  # distinct pieces, and distinct decisions, kept for sharing; beyond, new ones are not shared
 
     def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
         self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
         self.entries: dict = {}
-        self.shared: dict = {}
+        self.shared: dict = {}  # piece -> the same piece, kept once
+        self.decisions: dict = {}  # a decision's parts -> the one Decision with them
         self.counted = evaluator.rulebase.summary
         self.names = tuple(evaluator.rulebase.facts)
+        # one character per value of each fact, "\0" for unknown: the key of a record's facts
+        self.codes = tuple((name, {None: "\0", **{v: chr(i) for i, v in enumerate(fact.value_ids(), 1)}})
+                           for name, fact in evaluator.rulebase.facts.items())
 
-    def key(self, facts: dict) -> tuple:
-        """The same facts in any order give one key: each fact's value in the rulebase's order (None: not given).
+    def key(self, facts: dict):
+        """The same facts in any order give one key: one character per fact, in the rulebase's order.
 
-        Small (one slot per fact, the value strings shared) and quick to make:
-        a key is made for every record."""
+        Small (a short string) and quick to make: a key is made for every
+        record. A value outside the rulebase's domain (a Normaliser never
+        gives one) gets a tuple of the values instead."""
         get = facts.get
-        return tuple(get(name) for name in self.names)
+        try:
+            return "".join([code[get(name)] for name, code in self.codes])
+        except KeyError:
+            return tuple(get(name) for name in self.names)
 
     def get(self, facts: dict) -> Decision:
         key = self.key(facts)
@@ -371,28 +390,43 @@ class DecisionCache:
 
         result = self.evaluator.evaluate(facts)
         data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
-        pieces = tuple(_key_text(key) + _encode(value) for key, value in data.items())
-        return Decision(data if self.keep_data else None, pieces, data["outcome"], result.complete,
+        pieces = [_key_text(key) + _encode(value) for key, value in data.items() if key != FACTS]
+        at = list(data).index(FACTS)
+        data[FACTS] = result.derived
+        return Decision(data if self.keep_data else None, tuple(pieces[:at]), tuple(pieces[at:]),
+                        _encode(result.derived)[1:], data["outcome"], result.complete,
                         tuple(result.facts.get(name) for name in self.counted))
 
-    def put(self, key: tuple, decision: Decision) -> Decision:
-        """Keep a decision (its pieces shared with earlier ones); the oldest goes when full."""
-        decision.pieces = tuple(piece if piece.startswith(_OWN) else self._share(piece) for piece in decision.pieces)
+    def put(self, key, decision: Decision) -> Decision:
+        """Keep a decision (the same one as an earlier, equal decision); the oldest goes when full."""
+        decision = self._same(decision)
         if len(self.entries) >= self.size:
             self.entries.pop(next(iter(self.entries)))
         self.entries[key] = decision
         return decision
 
+    def _same(self, decision: Decision) -> Decision:
+        """An earlier Decision equal to this one if there is one; else this one, its pieces shared."""
+        share = self._share
+        decision.before = tuple(share(piece) for piece in decision.before)
+        decision.after = tuple(share(piece) for piece in decision.after)
+        decision.derived = share(decision.derived)
+        parts = (decision.before, decision.after, decision.derived, decision.counted)
+        found = self.decisions.get(parts)
+        if found is None:  # the parts hold all a decision says (its data is their text's source)
+            found = decision
+            if len(self.decisions) < self.MAX_SHARED:
+                self.decisions[parts] = decision
+        return found
+
     def _share(self, piece: str) -> str:
         found = self.shared.get(piece)
         if found is None:
             found = piece
-            if len(self.shared) < self.MAX_PIECES:
+            if len(self.shared) < self.MAX_SHARED:
                 self.shared[piece] = piece
         return found
 
-
-_OWN = '"facts": '  # the piece that is each case's own: not worth keeping for sharing
 
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one shared encoder writes the same text
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -414,10 +448,14 @@ def _head(case, source: str) -> dict:
 class JsonlWriter:
     def __init__(self, stream, rulebase, header=True):
         self.stream = stream
+        self.names = tuple(rulebase.facts)
 
     def decision(self, case, source: str, decision: Decision) -> None:
+        facts = case.facts
+        given = _encode({name: facts[name] for name in self.names if name in facts})  # in the rulebase's order
         head = _encode(_head(case, source))[:-1]
-        self.stream.write(f"{head}, {decision.tail}\n")
+        self.stream.write(f"{head}, {', '.join(decision.before)}, \"facts\": {decision.facts_text(given)}, "
+                          f"{', '.join(decision.after)}}}\n")
 
     def error(self, data: dict) -> None:
         self.stream.write(_encode(data) + "\n")
@@ -443,7 +481,7 @@ class CsvWriter:
             self.writer.writerow(["source", "case", "outcome", "side", "complete", "missing", "warnings", "error", *self.facts])
 
     def decision(self, case, source: str, decision: Decision) -> None:
-        self.result({**_head(case, source), **decision.data})
+        self.result({**_head(case, source), **decision.data, FACTS: {**case.facts, **decision.data[FACTS]}})
 
     def result(self, data: dict) -> None:
         facts = data["facts"]
@@ -514,7 +552,7 @@ def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
             summary.add_error()
         else:
             facts = entry.get("facts") or {}
-            summary.add(Decision(None, "", entry.get("outcome") or None, bool(entry.get("complete")),
+            summary.add(Decision(None, (), (), "}", entry.get("outcome") or None, bool(entry.get("complete")),
                                  tuple(facts.get(name) for name in summary_facts)), summary_facts)
     return count, keep, summary
 

@@ -1,0 +1,86 @@
+"""spor batch writes from its decision cache exactly what a fresh evaluation of each record gives.
+
+The cache keeps one Decision for all the combinations of facts that share a
+verdict, trace, questions and warnings, and each record writes its own
+facts; none of that may show in the output.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+from engine import batch
+from engine.render import as_json
+
+
+def _random_cases(rulebase, count, seed=7):
+    """Cases over every fact, derived ones included (a case may state one), in shuffled order, some repeated."""
+    rng = random.Random(seed)
+    facts = [(f.id, list(f.value_ids())) for f in rulebase.facts.values()]
+    cases = []
+    for i in range(count):
+        if cases and rng.random() < 0.3:
+            chosen = dict(rng.choice(cases)[1])
+        else:
+            chosen = {name: rng.choice(values) for name, values in facts
+                      if rng.random() < (0.15 if rulebase.facts[name].derived else 0.7)}
+        items = list(chosen.items())
+        rng.shuffle(items)
+        cases.append((f"case-{i}", dict(items)))
+    return cases
+
+
+def _run(tmp_path, rulebase, evaluator, normaliser, cases, fmt):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "title": f"t{i}", "facts": f}) + "\n" for i, f in cases),
+                      encoding="utf-8")
+    out = io.StringIO()
+    writer = batch.WRITERS[fmt](out, rulebase)
+    summary = batch.run([source], evaluator, normaliser, writer, out, "nb")
+    return source, out.getvalue(), summary
+
+
+def test_jsonl_records_are_byte_for_byte_a_fresh_evaluation(tmp_path, rulebase, evaluator, normaliser):
+    cases = _random_cases(rulebase, 3000)
+    source, text, summary = _run(tmp_path, rulebase, evaluator, normaliser, cases, "jsonl")
+    lines = text.splitlines()
+    assert len(lines) == len(cases) == summary.results
+    for number, ((case_id, facts), line) in enumerate(zip(cases, lines), 1):
+        result = evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}", title=f"t{case_id}")
+        assert line == json.dumps(as_json(result, "nb"), ensure_ascii=False)
+
+
+def test_csv_rows_are_a_fresh_evaluation(tmp_path, rulebase, evaluator, normaliser):
+    cases = _random_cases(rulebase, 1000, seed=8)
+    source, text, _ = _run(tmp_path, rulebase, evaluator, normaliser, cases, "csv")
+    expected = io.StringIO()
+    writer = batch.CsvWriter(expected, rulebase)
+    for number, (case_id, facts) in enumerate(cases, 1):
+        writer.result(as_json(evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}"), "nb"))
+    assert text == expected.getvalue()
+    assert len(list(csv.reader(io.StringIO(text)))) == len(cases) + 1
+
+
+def test_combinations_share_their_decisions(rulebase, evaluator):
+    cache = batch.DecisionCache(evaluator, "en")
+    rng = random.Random(3)
+    inputs = [(f.id, [None, *f.value_ids()]) for f in rulebase.facts.values() if not f.derived]
+    for _ in range(3000):
+        cache.get({name: value for name, values in inputs if (value := rng.choice(values)) is not None})
+    distinct = {id(decision) for decision in cache.entries.values()}
+    assert len(cache.entries) > 2500
+    assert len(distinct) < len(cache.entries) * 0.8  # equal verdicts, traces and warnings are kept once
+    key = cache.key({"module": "lonn", "concern": "sent"})
+    assert isinstance(key, str) and len(key) == len(rulebase.facts)
+    assert key == cache.key({"concern": "sent", "module": "lonn"}) != cache.key({"module": "lonn"})
+
+
+def test_a_full_cache_drops_its_oldest_entry(evaluator):
+    cache = batch.DecisionCache(evaluator, "en", size=2)
+    for module in ("lonn", "faktura", "lonn", "regnskapsrapporter"):
+        cache.get({"module": module})
+    assert len(cache.entries) == 2
+    assert cache.key({"module": "lonn"}) not in cache.entries  # the first one in went when the third came
+    assert cache.key({"module": "faktura"}) in cache.entries
