@@ -573,6 +573,9 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
     With ``jobs`` above 1 the engine runs in that many worker processes
     (``parallel``); the output is the same, byte for byte.
     """
+    from .session import keep_heap_slack
+
+    keep_heap_slack()  # many engine sessions in a row: see its docstring
     summary = summary or Summary()
     cache = DecisionCache(evaluator, lang, keep_data=isinstance(writer, CsvWriter))
     items = _pending(records(inputs, normaliser, exclude), done, done_count, str(inputs[0]))

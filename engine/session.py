@@ -53,6 +53,29 @@ def _engine():
     return engine
 
 
+M_TOP_PAD = -2  # glibc's malloc.h
+TOP_PAD = 4 << 20
+
+
+def keep_heap_slack() -> bool:
+    """Ask glibc's malloc to keep 4 MiB spare at the top of the heap, for a long run of cases.
+
+    Each case's engine session allocates and frees a few hundred KiB. With
+    glibc's default padding the heap shrinks after a case and grows again
+    for the next, and each page it grows by is a fresh page fault: in
+    ``spor batch`` that made a case's engine run about 2.5 times slower
+    (200-244 us instead of 80-100 us, measured over 26,769 distinct cases).
+    Worth it only for many cases; the padding is address space, touched only
+    when used. Returns False where there is no glibc (nothing is changed).
+    """
+    try:
+        import ctypes
+
+        return bool(ctypes.CDLL(None).mallopt(M_TOP_PAD, TOP_PAD))
+    except (OSError, AttributeError):
+        return False
+
+
 @record
 class Firing:
     """One rule that fired: the rule and the values of the facts its condition reads."""

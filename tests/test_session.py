@@ -116,3 +116,14 @@ def test_running_a_case_does_not_import_durable_rules_python_layer():
     assert done.returncode == 0, done.stderr
     assert "Outcome" in done.stdout or "outcome" in done.stdout.lower()
 
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_heap_slack_is_asked_of_glibc():
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc")
+    from engine.session import keep_heap_slack
+
+    assert keep_heap_slack() is True
