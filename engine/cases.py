@@ -45,6 +45,7 @@ class Normaliser:
         self.rulebase = rulebase
         self.tables = {fid: vocabulary.build(f.values)[0] for fid, f in rulebase.facts.items()}
         self._memo: dict = {}  # (fact, raw, written) -> (value id, message): exports repeat few spellings
+        self._plain: dict = {}  # (fact, text) -> value id, for data without spellings (JSON): the common case, quickly
 
     def value(self, fact_id: str, raw, written: str | None = None):
         """(value id, None) or (None, message); ``written`` is the scalar as the file spelt it."""
@@ -73,7 +74,13 @@ class Normaliser:
 
     def facts(self, data: dict, doc: Document, path: tuple, problems: list) -> dict:
         out = {}
+        plain = None if doc.raw else self._plain  # JSON data: no spellings to keep, a text value says it all
         for name, raw in data.items():
+            if plain is not None and type(raw) is str:
+                found = plain.get((name, raw))
+                if found is not None:
+                    out[name] = found
+                    continue
             where = path + (name,)
             if name not in self.rulebase.facts:
                 problems.append(doc.problem(where, f"unknown fact {name!r}{closest(name, self.rulebase.facts)}; "
@@ -86,6 +93,8 @@ class Normaliser:
                 problems.append(doc.problem(where, message))
             else:
                 out[name] = value
+                if plain is not None and type(raw) is str and len(plain) < 100_000:
+                    plain[(name, raw)] = value
         return out
 
 

@@ -159,8 +159,9 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
     """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
 
     One output record per input record, in input order: a result, or an
-    error record with the record's source and what was wrong. Each is
-    flushed as it is written, so an interrupted run leaves a valid file;
+    error record with the record's source and what was wrong. Results are
+    written out as they come (at least every 0.2 s, and at once when
+    stopped), so an interrupted run leaves a valid file;
     --resume goes on from there without duplicates. A summary goes to
     standard error. Exit 0 all decided, 1 some incomplete or invalid, 2
     usage, 130 interrupted.

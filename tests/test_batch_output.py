@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import random
+import time
 
 from engine import batch
 from engine.render import as_json
@@ -32,10 +33,18 @@ def _random_cases(rulebase, count, seed=7):
     return cases
 
 
+def _title(case_id):
+    return f"{case_id}: Lønn – «kvittering» \"sendt\" \\ \u2028 ✓"
+
+
+def _notes(case_id):
+    return "" if case_id.endswith("0") else f"line one\nline two\t{case_id} æøå"
+
+
 def _run(tmp_path, rulebase, evaluator, normaliser, cases, fmt):
     source = tmp_path / "in.jsonl"
-    source.write_text("".join(json.dumps({"id": i, "title": f"t{i}", "facts": f}) + "\n" for i, f in cases),
-                      encoding="utf-8")
+    source.write_text("".join(json.dumps({"id": i, "title": _title(i), "notes": _notes(i), "facts": f}) + "\n"
+                              for i, f in cases), encoding="utf-8")
     out = io.StringIO()
     writer = batch.WRITERS[fmt](out, rulebase)
     summary = batch.run([source], evaluator, normaliser, writer, out, "nb")
@@ -45,10 +54,11 @@ def _run(tmp_path, rulebase, evaluator, normaliser, cases, fmt):
 def test_jsonl_records_are_byte_for_byte_a_fresh_evaluation(tmp_path, rulebase, evaluator, normaliser):
     cases = _random_cases(rulebase, 3000)
     source, text, summary = _run(tmp_path, rulebase, evaluator, normaliser, cases, "jsonl")
-    lines = text.splitlines()
+    lines = text.split("\n")[:-1]  # not splitlines: a title may hold U+2028, which JSON writes as it is
     assert len(lines) == len(cases) == summary.results
     for number, ((case_id, facts), line) in enumerate(zip(cases, lines), 1):
-        result = evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}", title=f"t{case_id}")
+        result = evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}", title=_title(case_id),
+                                    notes=_notes(case_id))
         assert line == json.dumps(as_json(result, "nb"), ensure_ascii=False)
 
 
@@ -58,7 +68,8 @@ def test_csv_rows_are_a_fresh_evaluation(tmp_path, rulebase, evaluator, normalis
     expected = io.StringIO()
     writer = batch.CsvWriter(expected, rulebase)
     for number, (case_id, facts) in enumerate(cases, 1):
-        writer.result(as_json(evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}"), "nb"))
+        writer.result(as_json(evaluator.evaluate(facts, case_id=case_id, source=f"{source}:{number}", title=_title(case_id),
+                                                 notes=_notes(case_id)), "nb"))
     assert text == expected.getvalue()
     assert len(list(csv.reader(io.StringIO(text)))) == len(cases) + 1
 
@@ -84,3 +95,28 @@ def test_a_full_cache_drops_its_oldest_entry(evaluator):
     assert len(cache.entries) == 2
     assert cache.key({"module": "lonn"}) not in cache.entries  # the first one in went when the third came
     assert cache.key({"module": "faktura"}) in cache.entries
+
+
+class _Watched(io.StringIO):
+    """An output that notes how much had been written at each flush."""
+
+    def __init__(self):
+        super().__init__()
+        self.flushes = []
+
+    def flush(self):
+        self.flushes.append(self.getvalue().count("\n"))
+        super().flush()
+
+
+def test_results_reach_the_output_as_they_come_not_only_at_the_end(tmp_path, rulebase, evaluator, normaliser):
+    cases = [(f"c{i}", {"module": "lonn"}) for i in range(12)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "facts": f}) + "\n" for i, f in cases), encoding="utf-8")
+    out = _Watched()
+    slow = lambda summary: time.sleep(0.05)  # noqa: E731 - 12 records over about 0.6 s
+    batch.run([source], evaluator, normaliser, batch.JsonlWriter(out, rulebase), out, "en", on_record=slow)
+    assert out.flushes[-1] == 12  # all of it at the end
+    during = [count for count in out.flushes if 0 < count < 12]
+    assert len(during) >= 2  # and some of it on the way, at most FLUSH_SECONDS apart
+    assert len(out.flushes) <= 12 * 0.05 / batch.FLUSH_SECONDS + 2  # not a flush per record
