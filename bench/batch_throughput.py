@@ -5,7 +5,9 @@ The floor is what any tool must do per record: read the line, parse it
 no decision, measured in this process on the same file. Reports medians of
 several runs and the ratio spor / floor.
 
-    python bench/batch_throughput.py [--count 200000] [--runs 3]
+With ``--jobs N`` it also times ``spor batch --jobs N`` in the same runs.
+
+    python bench/batch_throughput.py [--count 200000] [--runs 3] [--jobs 2]
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0, help="also time spor batch --jobs N")
     args = parser.parse_args()
     header(f"batch throughput, {args.count:,} cases (1% invalid, about 40% incomplete)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,11 +47,16 @@ def main() -> None:
         cases = generate(tmp / "cases.jsonl", args.count)
         out = tmp / "out.jsonl"
         command = [*SPOR, "batch", str(cases), "--out", str(out)]
-        spor_times, floor_times = [], []
+        spor_times, floor_times, jobs_times = [], [], []
         for _ in range(args.runs):
             start = time.perf_counter()
             subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             spor_times.append(time.perf_counter() - start)
+            if args.jobs:
+                start = time.perf_counter()
+                subprocess.run([*command, "--jobs", str(args.jobs)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, check=False)
+                jobs_times.append(time.perf_counter() - start)
             sample = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
             floor_times.append(floor(cases, sample, tmp / "floor.jsonl"))
         lines = sum(1 for _ in open(out, encoding="utf-8"))
@@ -58,6 +66,11 @@ def main() -> None:
               f"(runs: {', '.join(f'{t:.2f}' for t in spor_times)})")
         print(f"floor (json.loads + json.dumps per record): median {f:.2f} s = {args.count / f:,.0f} records/s")
         print(f"ratio spor / floor: {s / f:.2f}x")
+        if jobs_times:
+            j = median(jobs_times)
+            print(f"spor batch --jobs {args.jobs}: median {j:.2f} s = {args.count / j:,.0f} cases/s "
+                  f"(runs: {', '.join(f'{t:.2f}' for t in jobs_times)}): {s / j:.2f}x one process, "
+                  f"ratio to the floor {j / f:.2f}x")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ construction, so all they need is an ``__init__`` that takes the annotated
 fields in order (with defaults and default factories) and a ``__repr__`` for
 debugging. ``dataclasses`` would generate that too, but importing it pulls in
 ``inspect``, ``ast`` and ``dis`` and it builds each class slowly: together
-about a sixth of the start-up of ``spor run`` (bench/cold_start.py).
+about a sixth of the start-up of ``spor run`` (bench/cold_start.py). The
+``__init__`` is compiled when a class is first instantiated (about 0.1 ms a
+class): a ``spor run`` uses few of the two dozen record classes.
 """
 from __future__ import annotations
 
@@ -59,10 +61,16 @@ def record(cls):
     if "__post_init__" in cls.__dict__:
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
-    exec(source, scope)  # noqa: S102 - spor's own class definitions, never user data
-    init = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init
+
+    def first_init(self, *args, **kwargs):
+        """Build the real ``__init__`` when the class is first used: many never are in one command."""
+        exec(source, scope)  # noqa: S102 - spor's own class definitions, never user data
+        init = scope["__init__"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        cls.__init__ = init
+        init(self, *args, **kwargs)
+
+    cls.__init__ = first_init
     cls._record_fields = tuple(names)
     if "__repr__" not in cls.__dict__:
         cls.__repr__ = _repr

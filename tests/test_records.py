@@ -44,3 +44,15 @@ def test_post_init_runs_after_the_fields_are_set():
     assert Derived(4).double == 8
     with pytest.raises(TypeError):
         Derived()
+
+
+def test_init_is_compiled_when_the_class_is_first_used():
+    @record
+    class Lazy:
+        value: int = 1
+
+    assert Lazy.__init__.__name__ == "first_init"  # defining a record compiles nothing
+    assert Lazy(5).value == 5 and Lazy().value == 1
+    assert Lazy.__init__.__qualname__.endswith("Lazy.__init__")  # the real one, from then on
+    with pytest.raises(TypeError):
+        Lazy(1, 2)
