@@ -288,19 +288,24 @@ class Summary:
         self.records += 1
         self.errors += 1
 
-    def lines(self) -> list:
-        def counts(counter):
-            return ", ".join(f"{'(undecided)' if k is None else k} {v:,}" for k, v in counter.most_common())
+    def lines(self, lang: str = "en") -> list:
+        from .messages import number, text
 
-        out = [f"spor batch: {self.records:,} records: {self.results:,} results, {self.errors:,} errors"]
-        out.append(f"  outcomes: {counts(self.outcomes) or '-'}")
+        def counts(counter):
+            return ", ".join(f"{text('batch_undecided', lang) if k is None else k} {number(v, lang)}"
+                             for k, v in counter.most_common())
+
+        sums = {"records": number(self.records, lang), "results": number(self.results, lang),
+                "errors": number(self.errors, lang)}
+        out = [text("batch_head", lang, **sums)]
+        out.append(f"  {text('batch_outcomes', lang)}: {counts(self.outcomes) or '-'}")
         for name, counter in self.values.items():
             out.append(f"  {name}: {counts(counter)}")
-        out.append(f"  incomplete: {self.incomplete:,}")
-        out.append(f"  errors: {self.errors:,}")
-        out.append(f"  records in = results + errors: {self.records:,} = {self.results:,} + {self.errors:,}")
+        out.append(f"  {text('batch_incomplete', lang)}: {number(self.incomplete, lang)}")
+        out.append(f"  {text('batch_errors', lang)}: {number(self.errors, lang)}")
+        out.append(f"  {text('batch_balance', lang, **sums)}")
         if self.skipped:
-            out.append(f"  resumed: {self.skipped:,} of these records were already in the output and were not run again")
+            out.append(f"  {text('batch_resumed', lang, skipped=number(self.skipped, lang))}")
         return out
 
 

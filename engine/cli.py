@@ -172,6 +172,7 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
     from . import batch as batching
     from .cases import Normaliser
     from .evaluate import Evaluator
+    from .messages import number, text as t
 
     missing = [Problem(str(raw), "no such file or folder") for raw in inputs if not Path(raw).exists()]
     if missing:
@@ -196,7 +197,7 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
     def on_record(summary):
         _earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
         if progress and summary.records % 1000 == 0:
-            click.echo(f"\r{summary.records:,} records", nl=False, err=True)
+            click.echo("\r" + t("batch_progress", lang, records=number(summary.records, lang)), nl=False, err=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -209,8 +210,9 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
     except KeyboardInterrupt:
         out.flush()
         written = batching.scan_output(Path(out_path), fmt, ())[0] if out_path else None
-        click.echo("\nspor batch: interrupted; " + (f"{written:,} records are complete in {out_path}; "
-                   "run again with --resume to go on" if out_path else "the records written so far are complete"), err=True)
+        said = (t("batch_interrupted", lang, written=number(written, lang), path=out_path) if out_path
+                else t("batch_interrupted_stdout", lang))
+        click.echo("\n" + said, err=True)
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -218,7 +220,7 @@ def batch(inputs, out_path, fmt, lang, resume, rules_dir, jobs):
             out.close()
     if progress and summary.records >= 1000:
         click.echo("", err=True)
-    for line in summary.lines():
+    for line in summary.lines(lang):
         click.echo(line, err=True)
     sys.exit(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
 

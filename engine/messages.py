@@ -107,11 +107,31 @@ _CATALOGUE = {
     "ev_not_report": ("Ikke en avvisning", "Not a bounce"),
     "ev_unread": ("Ikke gjenkjent", "Not recognised"),
     "ev_nothing": ("Ingen funn.", "Nothing found."),
+    "batch_head": ("spor batch: {records} poster: {results} resultater, {errors} feil",
+                   "spor batch: {records} records: {results} results, {errors} errors"),
+    "batch_outcomes": ("utfall", "outcomes"),
+    "batch_undecided": ("(ikke avgjort)", "(undecided)"),
+    "batch_incomplete": ("ufullstendige", "incomplete"),
+    "batch_errors": ("feil", "errors"),
+    "batch_balance": ("poster inn = resultater + feil: {records} = {results} + {errors}",
+                      "records in = results + errors: {records} = {results} + {errors}"),
+    "batch_resumed": ("gjenopptatt: {skipped} av disse postene stod allerede i utdataene og ble ikke kjørt på nytt",
+                      "resumed: {skipped} of these records were already in the output and were not run again"),
+    "batch_progress": ("{records} poster", "{records} records"),
+    "batch_interrupted": ("spor batch: avbrutt; {written} poster er komplette i {path}; kjør igjen med --resume for å fortsette",
+                          "spor batch: interrupted; {written} records are complete in {path}; run again with --resume to go on"),
+    "batch_interrupted_stdout": ("spor batch: avbrutt; postene som er skrevet så langt, er komplette",
+                                 "spor batch: interrupted; the records written so far are complete"),
     "w_gap": (
         "Ingen regel gir et utfall for disse faktaene, og ingen flere spørsmål kan endre det: regelbasen har et hull.",
         "No rule gives an outcome for these facts and no further question can change that: the rulebase has a gap.",
     ),
 }
+
+
+def number(value: int, lang: str = "nb") -> str:
+    """A count as each language groups its digits: 12 345 (with a no-break space) in nb, 12,345 in en."""
+    return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", "\u00a0")
 
 
 def text(key: str, lang: str = "nb", **params) -> str:

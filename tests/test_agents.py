@@ -165,8 +165,11 @@ def test_batch_one_record_per_input_record_in_order(inputs):
     assert lines[2]["error"].startswith("not valid JSON") and lines[3]["error"].startswith("facts.module: 'nope' is not a value")
     assert lines[6]["case"] == "c3" and "'xx' is not a value of 'module'" in lines[6]["error"]
     assert lines[5]["facts"]["on_agro24"] == "yes"
-    assert "records in = results + errors: 7 = 4 + 3" in result.stderr
-    assert "investigate: " in result.stderr and "incomplete: 1" in result.stderr
+    assert "poster inn = resultater + feil: 7 = 4 + 3" in result.stderr  # the summary in --lang (nb by default)
+    assert "investigate: " in result.stderr and "ufullstendige: 1" in result.stderr
+    english = spor("batch", jsonl, table, "--lang", "en")
+    assert "records in = results + errors: 7 = 4 + 3" in english.stderr and "incomplete: 1" in english.stderr
+    assert english.stdout.replace("Lønn", "") != result.stdout.replace("Lønn", "")  # the results follow --lang too
 
 
 def test_batch_csv_output_and_out_file(inputs, tmp_path):
@@ -216,7 +219,7 @@ def test_batch_csv_broken_rows_do_not_hide_the_rows_after_them(tmp_path):
     assert [r.get("outcome") for r in records[2:5]] == ["delivered"] * 3
     assert "a text of 200000 characters; at most 200 are allowed" in records[5]["error"] and records[6]["outcome"] == "delivered"
     assert "'quoted\\nline' is not a value of 'module'" in records[7]["error"]
-    assert "records in = results + errors: 8 = 5 + 3" in result.stderr
+    assert "poster inn = resultater + feil: 8 = 5 + 3" in result.stderr
 
 
 def test_batch_jsonl_duplicate_keys_are_errors_not_lost_values(tmp_path):

@@ -164,7 +164,7 @@ def test_killed_run_resumes_without_duplicates_and_gives_the_same_file(tmp_path)
     with open(part, "ab") as handle:
         handle.write(b'{"source": "torn')  # a last line cut in the middle
     resumed = CliRunner().invoke(cli, ["batch", str(source), "--out", str(part), "--resume"])
-    assert "resumed:" in resumed.stderr
+    assert "gjenopptatt:" in resumed.stderr
     assert part.read_bytes() == full.read_bytes()
 
 
@@ -180,7 +180,7 @@ def test_sigterm_stops_cleanly_with_a_count(tmp_path):
 
     source = _jsonl(tmp_path / "in.jsonl", 20000)
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(out)],
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(out), "--lang", "en"],
                             cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline and (not out.exists() or out.stat().st_size < 20000):
@@ -203,7 +203,7 @@ def test_resume_counts_the_kept_records_and_keeps_odd_line_breaks(tmp_path):
     part.write_bytes(b"\n".join(full.read_bytes().split(b"\n")[:2]) + b"\n")  # the first two records
     resumed = CliRunner().invoke(cli, ["batch", str(source), "--out", str(part), "--resume"])
     assert part.read_bytes() == full.read_bytes()
-    assert "records in = results + errors: 3 = 2 + 1" in resumed.stderr and "resumed: 2 of these" in resumed.stderr
+    assert "poster inn = resultater + feil: 3 = 2 + 1" in resumed.stderr and "gjenopptatt: 2 av disse" in resumed.stderr
     assert resumed.exit_code == 1  # the kept error and the undecided case still count
 
 
@@ -214,3 +214,28 @@ def test_resume_leaves_a_file_that_is_not_batch_output_alone(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(other), "--resume"])
     assert result.exit_code == 2 and "not spor batch output" in result.stderr
     assert other.read_bytes() == b"a\nb"
+
+
+def test_progress_counts_on_a_terminal_and_ends_its_line(tmp_path):
+    import os
+    import pty
+
+    source = _jsonl(tmp_path / "in.jsonl", 2500)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(tmp_path / "o.jsonl")],
+                            cwd=ROOT, stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) in (0, 1)
+    text = seen.decode("utf-8")
+    assert "\r1\u00a0000 poster" in text and "\r2\u00a0000 poster" in text  # counted in thousands, nb by default
+    assert "\r2\u00a0000 poster\r\n" in text and "spor batch: 2\u00a0500 poster" in text  # the count's line ends first

@@ -103,7 +103,7 @@ def test_stopping_ends_at_once_and_resume_completes_the_same_output(tmp_path, bi
     else:
         process.send_signal(signal.SIGTERM)
     err = _ended(process, workers)
-    assert process.returncode == 130 and "run again with --resume" in err and "Traceback" not in err
+    assert process.returncode == 130 and "kjør igjen med --resume" in err and "Traceback" not in err
     resumed = subprocess.run([sys.executable, "-m", "engine", "batch", str(big), "--jobs", "2", "--resume", "--out",
                               str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 1, resumed.stderr
