@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -38,6 +39,7 @@ class Record:
     case: object = None  # cases.Case
     problems: list = field(default_factory=list)
     case_id: str | None = None
+    alone: bool = False  # the only record of its file: reading the next may take a while, so write it out at once
 
 
 def records(paths, normaliser: Normaliser, exclude=None):
@@ -64,11 +66,22 @@ def _file(path: Path, normaliser):
 
 
 def _case_file(path: Path, normaliser) -> Record:
+    name = shown(path)
     try:
-        case = load_case(path, normaliser)
+        case = load_case(path, normaliser, name=name)
     except InputError as exc:
-        return Record(str(path), problems=exc.problems)
-    return Record(str(path), case, case_id=case.id)
+        return Record(name, problems=exc.problems, alone=True)
+    return Record(name, case, case_id=case.id, alone=True)
+
+
+def shown(path) -> str:
+    """A path as text that can be written anywhere: a byte of a file name that is not UTF-8 shows as \\xff."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # surrogates standing for the bytes of a name that is not UTF-8
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text
 
 
 def _from_data(source: str, data, normaliser) -> Record:
@@ -85,10 +98,11 @@ def _from_data(source: str, data, normaliser) -> Record:
 
 def _lines(path: Path):
     """(line number, text) of a text file, refusing lines longer than a case file may be."""
+    name = shown(path)
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot be read: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
     with handle:
         for number, line in enumerate(iter(lambda: handle.readline(MAX_CASE_BYTES + 1), b""), 1):
             if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
@@ -116,11 +130,12 @@ _decode = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode  # one decod
 
 
 def _jsonl(path: Path, normaliser):
+    name = shown(path)
     if not path.is_file():
-        yield Record(str(path), problems=[Problem(str(path), "no such file")])
+        yield Record(name, problems=[Problem(name, "no such file")])
         return
     for number, line in _lines(path):
-        source = f"{path}:{number}"
+        source = f"{name}:{number}"
         if line is None:
             yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
             continue
@@ -160,27 +175,28 @@ def _csv(path: Path, normaliser):
     cell too long) gives an error record and the rows after it are still
     read; a header spor cannot use gives an error record for every row.
     """
+    where = shown(path)
     if not path.is_file():
-        yield Record(str(path), problems=[Problem(str(path), "no such file")])
+        yield Record(where, problems=[Problem(where, "no such file")])
         return
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
-        yield Record(str(path), problems=[Problem(str(path), f"cannot be read: {exc.strerror or exc}")])
+        yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
         return
     with handle:
         try:
             rows = _csv_rows(handle)
             first = next(rows, None)
             if first is None:
-                yield Record(f"{path}:1", problems=[Problem(str(path), "the file is empty: expected a header row of fact names", 1)])
+                yield Record(f"{where}:1", problems=[Problem(where, "the file is empty: expected a header row of fact names", 1)])
                 return
             _, header, delimiter, broken = first
             header = [h.strip() for h in header or []]
-            problem = broken and Problem(str(path), broken, 1) or _check_header(path, header, normaliser)
+            problem = broken and Problem(where, broken, 1) or _check_header(path, header, normaliser)
             seen = False
             for number, row, _, broken in rows:
-                source, seen = f"{path}:{number}", True
+                source, seen = f"{where}:{number}", True
                 if problem:
                     yield Record(source, problems=[Problem(source, f"the header cannot be used: {problem.message}")])
                 elif broken:
@@ -195,9 +211,9 @@ def _csv(path: Path, normaliser):
                             (data if name in META_COLUMNS else data["facts"])[name] = cell
                     yield _from_data(source, data, normaliser)
             if problem and not seen:  # a header and no rows: the header is the one record
-                yield Record(f"{path}:1", problems=[problem])
+                yield Record(f"{where}:1", problems=[problem])
         except UnicodeDecodeError as exc:
-            yield Record(str(path), problems=[Problem(str(path), f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+            yield Record(where, problems=[Problem(where, f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
                                                       "the rest is not read")])
 
 
@@ -250,18 +266,19 @@ def _csv_rows(handle):
 
 
 def _check_header(path, header, normaliser):
+    where = shown(path)
     if not header or not any(header):
-        return Problem(str(path), "the file is empty: expected a header row of fact names", 1)
+        return Problem(where, "the file is empty: expected a header row of fact names", 1)
     seen = set()
     for i, name in enumerate(header, 1):
         if name in seen:
-            return Problem(str(path), f"the column {name!r} appears twice", 1, i)
+            return Problem(where, f"the column {name!r} appears twice", 1, i)
         seen.add(name)
         if name not in META_COLUMNS and name not in normaliser.rulebase.facts:
             from .suggest import closest
 
             known = ", ".join([*META_COLUMNS, *normaliser.rulebase.facts])
-            return Problem(str(path), f"unknown column {name!r}{closest(name, normaliser.rulebase.facts)}; known: {known}", 1, i)
+            return Problem(where, f"unknown column {name!r}{closest(name, normaliser.rulebase.facts)}; known: {known}", 1, i)
     return None
 
 
@@ -622,7 +639,7 @@ def run(inputs, evaluator, normaliser, writer, stream, lang: str, done=(), done_
         for item, decision in stream_of:
             _emit(item, decision, writer, summary, evaluator.rulebase.summary)
             now = time.monotonic()
-            if now - flushed >= FLUSH_SECONDS:
+            if item.alone or now - flushed >= FLUSH_SECONDS:
                 stream.flush()
                 flushed = now
             if on_record:

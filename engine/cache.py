@@ -21,6 +21,7 @@ from .errors import InputError
 
 MAX_FILE_BYTES = 16 << 20
 KEEP = 32  # cache entries kept; older ones are removed when a new one is written
+CHECKS = 2  # raise when the loader checks more: a rulebase cached before is then loaded and checked again
 
 
 def enabled() -> bool:
@@ -39,7 +40,7 @@ def rulebase_key(files) -> tuple:
     from .reader import read_bytes
     from .resources import schemas_dir
 
-    parts = [f"spor {__version__}".encode(), (schemas_dir() / "rulefile.schema.json").read_bytes()]
+    parts = [f"spor {__version__} checks {CHECKS}".encode(), (schemas_dir() / "rulefile.schema.json").read_bytes()]
     blobs = []
     for path in files:
         try:

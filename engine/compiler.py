@@ -29,6 +29,9 @@ MAX_SIBLINGS = 500
 MAX_REGEX = 3000  # characters; the engine refuses ~4,000 (error 503)
 MAX_ENGINE_RULES = 4095  # one ruleset takes 4,096 rules (error 106 beyond); spor adds its priming rule
 MAX_PATHS = 20000  # per rule, when modelling the network
+# durable-rules matches with a stack of 64 pending tests (events.c, MAX_STACK_SIZE) and fails a case beyond
+# (error 303); spor's model of it (compiler.deepest) is an upper bound, kept a little under
+MAX_PENDING = 60
 # durable-rules orders by priority, lower first, but only for values of 0 and
 # up (a negative one fires last); the schema allows -1000..1000
 PRIORITY_OFFSET = 1000
@@ -120,6 +123,13 @@ def fan_out(rules) -> tuple:
     and rules that start with the same tests share those nodes. The widest
     node must stay under the engine's limit.
     """
+    trie, owners = network(rules)
+    widest_node, widest_key = _widest(trie, ())
+    return widest_node, sorted(owners.get(widest_key, ()))
+
+
+def network(rules) -> tuple:
+    """(trie of tests, rule ids under each node's path): the engine's network as spor models it."""
     trie: dict = {}
     owners: dict = {}
     for rule in rules:
@@ -129,8 +139,57 @@ def fan_out(rules) -> tuple:
                 node = node.setdefault(atom, {})
                 key += (atom,)
                 owners.setdefault(key[:-1], set()).add(rule.id)
-    widest_node, widest_key = _widest(trie, ())
-    return widest_node, sorted(owners.get(widest_key, ()))
+    return trie, owners
+
+
+def deepest(rules) -> tuple:
+    """(most tests the engine may hold pending at once while matching one case, rule ids under it).
+
+    durable-rules walks its network with a stack of 64 entries and fails
+    the case (error 303) when a node's passing tests do not fit: it pushes
+    every test under a node that the case passes, then goes down the last.
+    This bounds that from above: under a node, equality and value-list tests
+    on one fact count as many as can pass together (a value is in how many
+    lists), every other test (known, unknown, not equal) as passing.
+    """
+    trie, owners = network(rules)
+    depth, key, _ = _deepest(trie, ())
+    return depth, sorted(owners.get(key, ()))
+
+
+def _deepest(node: dict, key: tuple) -> tuple:
+    """(pending tests at most below ``node``, the path of the node on the way that adds most of them)."""
+    passing = _passing(node)
+    if not passing:
+        return 0, key, 0
+    below, where, most = 1, key, passing
+    for atom, child in node.items():
+        found = _deepest(child, key + (atom,))
+        if found[0] > below:
+            below, where, most = found[0], found[1] if found[2] > passing else key, max(found[2], passing)
+    return passing - 1 + below, where, most
+
+
+def _passing(children: dict) -> int:
+    """How many of these sibling tests one case can pass at once, at most."""
+    lists: dict = {}  # fact -> the value sets of its equality and list tests
+    others = 0
+    for atom in children:
+        (op, arg), = json.loads(atom).items()
+        if not op.startswith("$"):
+            lists.setdefault(op, []).append({str(arg)})
+        elif op == "$mt" and len(arg) == 1:
+            (fact, pattern), = arg.items()
+            lists.setdefault(fact, []).append(set(pattern.split("|")))
+        else:
+            others += 1
+    for sets in lists.values():
+        tally: dict = {}
+        for values in sets:
+            for value in values:
+                tally[value] = tally.get(value, 0) + 1
+        others += max(tally.values())
+    return others
 
 
 def _widest(node: dict, key: tuple) -> tuple:

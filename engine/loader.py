@@ -401,10 +401,11 @@ class _Joiner:
 
     def widths(self, rules):
         """Refuse what the inference engine cannot build: it hangs on a node with 512 siblings."""
-        from .compiler import MAX_SIBLINGS, TooWide, fan_out
+        from .compiler import MAX_PENDING, MAX_SIBLINGS, TooWide, deepest, fan_out
 
         try:
             width, owners = fan_out(rules)
+            depth, pending_owners = deepest(rules)
         except TooWide as exc:
             self.problems.append(Problem(str(self.folder), f"a rule's condition is too large for the inference engine: {exc}"))
             return
@@ -415,6 +416,16 @@ class _Joiner:
                 f"the rules {', '.join(owners[:5])}{' and others' if len(owners) > 5 else ''} start with {width} different "
                 f"tests side by side; the inference engine takes at most {MAX_SIBLINGS}: split them by a common first test "
                 "(an extra derived fact) or narrow the 'any' lists",
+                first.line if first else None, first.column if first else None))
+        if depth > MAX_PENDING:
+            first = next(r for r in rules if r.id == pending_owners[0]) if pending_owners else None
+            names = f"{', '.join(pending_owners[:5])}{' and others' if len(pending_owners) > 5 else ''}"
+            self.problems.append(Problem(
+                first.file if first else str(self.folder),
+                f"a case can pass up to {depth} tests of the rules {names} at once (each rule also tests that its "
+                f"derived fact is still unknown); the inference engine keeps at most 64 pending while it matches a "
+                f"case, and spor allows {MAX_PENDING}: conclude fewer derived facts side by side, or give these rules a "
+                "common first test (an extra derived fact)",
                 first.line if first else None, first.column if first else None))
 
     def derivations(self, facts, rules):

@@ -7,9 +7,11 @@ evaluation's time and a good part of a cold start. The C module
 ``durable_rules_engine`` underneath takes a ruleset and facts as JSON and
 hands back the actions to run, one at a time; this module drives it with the
 same calls, in the same order, as ``Host.assert_fact`` does (see
-``Ruleset.do_actions``/``_flush_actions`` in durable/engine.py). Tests hold
-every combination of the shipped rulebase's input facts to the same trace
-as the Host gives.
+``Ruleset.do_actions``/``_flush_actions`` in durable/engine.py), except
+``update_state``, which only re-asserts the session's state fact, and no
+compiled rule can match it (each needs ``_case``). tests/test_session.py
+holds the firings to the Host's on random cases (all 38,880 combinations of
+the shipped rulebase's input facts were compared once, by hand: the same).
 
 The traps this module exists for are listed in shared/notes/durable-rules.md:
 
@@ -53,8 +55,8 @@ def _engine():
     return engine
 
 
-M_TOP_PAD = -2  # glibc's malloc.h
-TOP_PAD = 4 << 20
+M_TOP_PAD, M_MMAP_THRESHOLD = -2, -3  # glibc's malloc.h
+TOP_PAD = MMAP_THRESHOLD = 4 << 20
 
 
 def keep_heap_slack() -> bool:
@@ -66,12 +68,17 @@ def keep_heap_slack() -> bool:
     ``spor batch`` that made a case's engine run about 2.5 times slower
     (200-244 us instead of 80-100 us, measured over 26,769 distinct cases).
     Worth it only for many cases; the padding is address space, touched only
-    when used. Returns False where there is no glibc (nothing is changed).
+    when used. Setting it also stops glibc from raising its mmap threshold
+    by itself (from 128 KiB, as it does once large blocks are freed), for
+    the whole process, so the threshold is set too, to 4 MiB: a session's
+    larger blocks stay on the heap instead of an mmap each. Returns False
+    where there is no glibc (nothing is changed). Setting it again is harmless.
     """
     try:
         import ctypes
 
-        return bool(ctypes.CDLL(None).mallopt(M_TOP_PAD, TOP_PAD))
+        mallopt = ctypes.CDLL(None).mallopt
+        return bool(mallopt(M_TOP_PAD, TOP_PAD)) and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
     except (OSError, AttributeError):
         return False
 
@@ -82,6 +89,22 @@ class Firing:
 
     rule: object
     saw: dict
+
+
+# what durable-rules' numbered errors mean, where a rulebase or a case can cause them (src/rules/rules.h)
+_ENGINE_ERRORS = {
+    "303": "the rulebase is too wide for the inference engine: more than 64 of its conditions matched this case "
+           "at once (durable-rules' limit, for instance more than 63 derived facts still unknown together)",
+    "204": "the inference engine cannot read a value of this case (a number it cannot parse)",
+}
+
+
+def _failure(exc: Exception) -> str:
+    """The message for an error the engine raised while running a case."""
+    code = str(exc).rsplit("error code: ", 1)[-1].strip() if "error code: " in str(exc) else None
+    if code in _ENGINE_ERRORS:
+        return f"{_ENGINE_ERRORS[code]} (engine error {code})"
+    return f"the inference engine failed: {type(exc).__name__}: {exc}"
 
 
 class Session:
@@ -140,12 +163,15 @@ class Session:
                     rule, key, reads = self._rules[name]
                     snapshot = message[ALIAS]
                     firings.append(Firing(rule, {fact: snapshot.get(fact) for fact in reads}))
-                    c.retract_fact(handle, _encode(snapshot))
+                    if c.retract_fact(handle, _encode(snapshot))[0] != _OK:
+                        raise RuntimeError("the engine did not take back a fact it had just matched")
                     snapshot[key] = rule.value
-                    c.assert_fact(handle, _encode(snapshot))  # not handled when no rule reads it: the chain ends
+                    code = c.assert_fact(handle, _encode(snapshot))[0]
+                    if code not in (_OK, _NOT_HANDLED):  # _NOT_HANDLED: no rule reads this snapshot, the chain ends
+                        raise RuntimeError(f"unexpected result code {code}")
                     started = c.complete_and_start_action(handle, state)
             except Exception as exc:
-                raise EngineFailure(f"the inference engine failed: {type(exc).__name__}: {exc}") from None
+                raise EngineFailure(_failure(exc)) from None
             finally:
                 try:
                     c.delete_state(handle, sid)

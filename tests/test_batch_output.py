@@ -120,3 +120,32 @@ def test_results_reach_the_output_as_they_come_not_only_at_the_end(tmp_path, rul
     during = [count for count in out.flushes if 0 < count < 12]
     assert len(during) >= 2  # and some of it on the way, at most FLUSH_SECONDS apart
     assert len(out.flushes) <= 12 * 0.05 / batch.FLUSH_SECONDS + 2  # not a flush per record
+
+
+def test_a_result_from_a_case_file_is_written_out_before_the_next_file_is_read(tmp_path, rulebase, evaluator,
+                                                                              normaliser):
+    for i in range(3):  # one record per file: the next file may take long to read (a huge YAML document)
+        (tmp_path / f"c{i}.yaml").write_text("facts:\n  module: lonn\n", encoding="utf-8")
+    out = _Watched()
+    batch.run([tmp_path], evaluator, normaliser, batch.JsonlWriter(out, rulebase), out, "en")
+    assert out.flushes[:3] == [1, 2, 3]
+
+
+def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.yaml"), "w", encoding="utf-8") as handle:
+        handle.write("facts:\n  module: lonn\n")
+    (folder / "good.yaml").write_text("facts:\n  module: nope\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "engine", "batch", str(folder)], cwd=ROOT, capture_output=True,
+                          timeout=60)
+    assert done.returncode == 1 and b"internal error" not in done.stderr and b"Traceback" not in done.stderr
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [r["source"].rsplit("/", 1)[1] for r in records] == ["bad\\xff.yaml", "good.yaml"]
+    assert records[0]["facts"]["module"] == "lonn" and "'nope' is not a value" in records[1]["error"]

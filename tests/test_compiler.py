@@ -123,3 +123,40 @@ def test_lower_priority_fires_first_also_below_zero(tmp_path):
     path.write_text(text, encoding="utf-8")
     evaluator = Evaluator(load(folder).rulebase)
     assert evaluator.evaluate({"f0": "v1"}).outcome.id == "other"  # priority -1 before 0
+
+
+def _side_by_side(folder, count):
+    """``count`` derived facts, each concluded from the same given fact, then an outcome from the first."""
+    lines = ["rulebase:", "  id: wide", "  title: {nb: a, en: a}", "  source: test", "  sections: {'§1': {nb: a, en: a}}",
+             "  sides: {someone: {nb: a, en: a}}", "facts:",
+             "  - {id: g, type: yesno, label: {nb: g, en: g}, question: {nb: q, en: q}}"]
+    lines += [f"  - {{id: d{i}, type: yesno, derived: true, label: {{nb: d, en: d}}}}" for i in range(count)]
+    lines += ["outcomes:", "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a}, steps: {nb: [a], en: [a]},"
+              " reply: {nb: a, en: a}}", "rules:"]
+    for i in range(count):
+        for value in ("yes", "no"):
+            lines += [f"  - {{id: r{i}-{value}, title: {{nb: a, en: a}}, cites: ['§1'], when: {{g: {value}}}, "
+                      f"then: {{d{i}: {value}}}}}"]
+    lines += ["  - {id: out, title: {nb: a, en: a}, cites: ['§1'], when: {d0: yes}, then: {outcome: hit}}"]
+    folder.mkdir()
+    (folder / "wide.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_more_derived_facts_side_by_side_than_the_engine_can_match_are_refused(tmp_path):
+    # every rule also tests that its fact is still unknown: 70 such tests pass at once, and
+    # durable-rules fails such a case with error 303 (a stack of 64 pending tests)
+    proc = _run(_side_by_side(tmp_path / "seventy", 70), "{g: yes}", tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "a case can pass up to 71 tests" in proc.stderr and "at most 64 pending" in proc.stderr
+
+
+def test_derived_facts_side_by_side_under_the_limit_run(tmp_path):
+    from engine.compiler import MAX_PENDING, deepest
+    from engine.loader import load
+
+    folder = _side_by_side(tmp_path / "fifty", 55)
+    assert deepest(load(folder).rulebase.rules)[0] <= MAX_PENDING
+    for facts in ("{g: yes}", "{g: no}", "{}"):
+        proc = _run(folder, facts, tmp_path)
+        assert proc.returncode in (0, 1) and "engine" not in proc.stderr, proc.stderr

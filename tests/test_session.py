@@ -95,7 +95,7 @@ def test_the_session_fires_exactly_what_durable_rules_host_fires(folder):
 
 def test_an_engine_error_is_an_engine_failure_and_the_session_goes_on(rulebase):
     session = Session(rulebase)
-    with pytest.raises(EngineFailure, match="inference engine failed"):
+    with pytest.raises(EngineFailure, match=r"cannot read a value of this case .*\(engine error 204\)"):
         session.fire({"module": 1e-07})  # the engine cannot parse floats in exponent form (error 204)
     assert _signature(session.fire({"module": "lonn"}))  # the failed case's state was deleted; the next runs
 
