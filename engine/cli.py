@@ -299,7 +299,11 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
         click.echo("")
         code = click.get_current_context().meta.get(EXIT_KEY, EXIT_INCOMPLETE)
     if save_path:
-        _save_case(save_path, start, case_id, interview.known())
+        known = interview.known()
+        sourced = [n for n in notices if n.code == "from_evidence" and known.get(n.fact) == n.params["value"]]
+        note = [t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
+                for n in sourced]
+        _save_case(save_path, start, case_id, known, note)
         click.echo(t("ask_saved", lang, path=save_path))
     sys.exit(code)
 
@@ -443,15 +447,19 @@ def _explained(result, fmt, lang, evaluator) -> str:
     return body + "\n" + "\n".join(lines) + "\n"
 
 
-def _save_case(path, start, case_id, facts) -> None:
-    """Write a case file (YAML) with the facts of an interview; what the starting case held is kept."""
+def _save_case(path, start, case_id, facts, note=()) -> None:
+    """Write a case file (YAML) with the facts of an interview; what the starting case held is kept.
+
+    ``note``: lines added to the case's notes, saying which facts came from evidence, not from the agent.
+    """
     import yaml
 
     data = {"id": case_id}
     if start and start.title:
         data["title"] = start.title
-    if start and start.notes:
-        data["notes"] = start.notes
+    notes = "\n".join([*([start.notes] if start and start.notes else []), *note])
+    if notes:
+        data["notes"] = notes
     data["facts"] = facts
     if start and start.expect:
         data["expect"] = start.document.data["expect"]  # as written, not normalised

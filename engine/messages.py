@@ -49,6 +49,8 @@ _CATALOGUE = {
     "ask_skipped": ("Hoppet over {fact}; det står som ukjent.", "Skipped {fact}; it stays unknown."),
     "ask_end_of_input": ("Slutt på input: saken er ikke avgjort.", "End of input: the case is not decided."),
     "ask_saved": ("Lagret saken i {path}.", "Saved the case to {path}."),
+    "ask_saved_evidence": ("{fact} = {value} er hentet fra beviset ({source}), ikke oppgitt.",
+                           "{fact} = {value} comes from the evidence ({source}), not from an answer."),
     "ask_unknown_command": ("Ukjent kommando. {intro}", "Unknown command. {intro}"),
     "why_not": ("Hvorfor ikke et annet utfall?", "Why not another outcome?"),
     "why_not_rival": ("Nærmeste alternativ: {outcome}", "Nearest alternative: {outcome}"),

@@ -432,3 +432,23 @@ def test_a_pipe_is_refused_not_waited_on(tmp_path, rulebase):
     os.mkfifo(fifo)
     reading = read_evidence(fifo, rulebase)
     assert "not a regular file" in reading.problems[0].message
+
+
+def test_ask_save_marks_the_facts_that_came_from_evidence(tmp_path):
+    import yaml
+
+    case = tmp_path / "case.yaml"
+    case.write_text("notes: ringte mandag\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, "
+                    "in_sent_folder: yes}\n", encoding="utf-8")
+    saved = tmp_path / "saved.yaml"
+    asked = spor("ask", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", saved,
+                 input="quit\n")
+    assert asked.exit_code == 0, asked.output
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data["facts"]["bounce_reason"] == "mailbox_unavailable" and data["facts"]["module"] == "faktura"
+    lines = data["notes"].splitlines()
+    assert lines[0] == "ringte mandag"  # the case's own notes first
+    assert sorted(line.split(" = ")[0] for line in lines[1:]) == ["bounce_reason", "bounce_received"]
+    assert all("comes from the evidence (" in line and "lhost-outlook-01.eml" in line for line in lines[1:])
+    rerun = spor("run", "--format", "json", saved)  # the saved case stands on its own
+    assert json.loads(rerun.stdout)["outcome"] == "rejected_mailbox_unavailable"
