@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -21,7 +20,7 @@ from .records import field, record
 from pathlib import Path
 
 from .cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
-from .errors import InputError, Problem, format_path
+from .errors import InputError, Problem, format_path, shown
 from .reader import Document, _check_plain
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -72,16 +71,6 @@ def _case_file(path: Path, normaliser) -> Record:
     except InputError as exc:
         return Record(name, problems=exc.problems, alone=True)
     return Record(name, case, case_id=case.id, alone=True)
-
-
-def shown(path) -> str:
-    """A path as text that can be written anywhere: a byte of a file name that is not UTF-8 shows as \\xff."""
-    text = str(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # surrogates standing for the bytes of a name that is not UTF-8
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
-    return text
 
 
 def _from_data(source: str, data, normaliser) -> Record:

@@ -447,6 +447,9 @@ def _explained(result, fmt, lang, evaluator) -> str:
     return body + "\n" + "\n".join(lines) + "\n"
 
 
+MAX_NOTES = 20_000  # characters of a case's notes, as schemas/case.schema.json allows
+
+
 def _save_case(path, start, case_id, facts, note=()) -> None:
     """Write a case file (YAML) with the facts of an interview; what the starting case held is kept.
 
@@ -457,7 +460,13 @@ def _save_case(path, start, case_id, facts, note=()) -> None:
     data = {"id": case_id}
     if start and start.title:
         data["title"] = start.title
-    notes = "\n".join([*([start.notes] if start and start.notes else []), *note])
+    notes = start.notes if start and start.notes else ""
+    for line in note:
+        line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # a file name's odd bytes
+        if len(notes) + 1 + len(line) > MAX_NOTES:  # a case's notes are at most this long (case.schema.json)
+            click.echo(f"spor: warning: {path}: the notes are full; not noted: {line}", err=True)
+            continue
+        notes = f"{notes}\n{line}" if notes else line
     if notes:
         data["notes"] = notes
     data["facts"] = facts

@@ -15,6 +15,7 @@ unknown fact never satisfies "is not X" (three-valued logic, as in
 """
 from __future__ import annotations
 
+import itertools
 import json
 
 from .conditions import All, Any, In, Known, Not
@@ -30,8 +31,8 @@ MAX_REGEX = 3000  # characters; the engine refuses ~4,000 (error 503)
 MAX_ENGINE_RULES = 4095  # one ruleset takes 4,096 rules (error 106 beyond); spor adds its priming rule
 MAX_PATHS = 20000  # per rule, when modelling the network
 # durable-rules matches with a stack of 64 pending tests (events.c, MAX_STACK_SIZE) and fails a case beyond
-# (error 303); spor's model of it (compiler.deepest) is an upper bound, kept a little under
-MAX_PENDING = 60
+# (error 303); spor's model of it (compiler.deepest) is an upper bound, exact for decision tables (64 runs, 65 fails)
+MAX_PENDING = 64
 # durable-rules orders by priority, lower first, but only for values of 0 and
 # up (a negative one fires last); the schema allows -1000..1000
 PRIORITY_OFFSET = 1000
@@ -115,7 +116,7 @@ def one_of(fact: str, values: list) -> dict:
     return _join("$or", tests)
 
 
-def fan_out(rules) -> tuple:
+def fan_out(rules, built=None) -> tuple:
     """(widest fan-out, rule ids under it) of the network the engine would build.
 
     Models what durable-rules does with a ruleset: each rule's expression
@@ -123,13 +124,13 @@ def fan_out(rules) -> tuple:
     and rules that start with the same tests share those nodes. The widest
     node must stay under the engine's limit.
     """
-    trie, owners = network(rules)
+    trie, owners = built or network(rules)
     widest_node, widest_key = _widest(trie, ())
     return widest_node, sorted(owners.get(widest_key, ()))
 
 
 def network(rules) -> tuple:
-    """(trie of tests, rule ids under each node's path): the engine's network as spor models it."""
+    """(trie of tests, rule ids under each node's path): the engine's network as spor models it (for fan_out, deepest)."""
     trie: dict = {}
     owners: dict = {}
     for rule in rules:
@@ -142,7 +143,7 @@ def network(rules) -> tuple:
     return trie, owners
 
 
-def deepest(rules) -> tuple:
+def deepest(rules, built=None) -> tuple:
     """(most tests the engine may hold pending at once while matching one case, rule ids under it).
 
     durable-rules walks its network with a stack of 64 entries and fails
@@ -150,9 +151,10 @@ def deepest(rules) -> tuple:
     every test under a node that the case passes, then goes down the last.
     This bounds that from above: under a node, equality and value-list tests
     on one fact count as many as can pass together (a value is in how many
-    lists), every other test (known, unknown, not equal) as passing.
+    lists), every other test (known, unknown, not equal, and the node that
+    joins an ``$or``, one per rule) as passing.
     """
-    trie, owners = network(rules)
+    trie, owners = built or network(rules)
     depth, key, _ = _deepest(trie, ())
     return depth, sorted(owners.get(key, ()))
 
@@ -211,11 +213,18 @@ def _paths(expr) -> list:
                 raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
         return out
     if isinstance(expr, dict) and set(expr) == {"$or"}:
-        out = [p for part in expr["$or"] for p in _paths(part)]
+        # the engine joins an $or's alternatives in a node of its own (rete.c createForwardAlpha), never shared with
+        # another rule's, and every case passes it: what follows the $or hangs under that node
+        join = json.dumps({FORWARD: next(_FORWARDS)})
+        out = [p + (join,) for part in expr["$or"] for p in _paths(part)]
         if len(out) > MAX_PATHS:
             raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
         return out
     return [(json.dumps(expr, sort_keys=True),)]
+
+
+FORWARD = "$forward"  # spor's name, in its model, for the engine's join node of an $or
+_FORWARDS = itertools.count(1)
 
 
 class TooWide(Exception):

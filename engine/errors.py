@@ -8,6 +8,8 @@ assert on their fields rather than on printed text.
 """
 from __future__ import annotations
 
+import os
+
 
 from .records import field, record
 
@@ -85,3 +87,13 @@ class InputError(Exception):
 
 class EngineFailure(Exception):
     """The inference engine itself failed on a case (not the user's input)."""
+
+
+def shown(path) -> str:
+    """A path as text that can be written anywhere: a byte of a file name that is not UTF-8 shows as \\xff."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # surrogates standing for the bytes of a name that is not UTF-8
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text

@@ -18,7 +18,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, shown
 from .evaluate import Notice
 from .findings import EVENTS, REPORT, Finding
 from .reader import read_bytes
@@ -53,7 +53,7 @@ class Reading:
 
 def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
     """Read one evidence file; problems are collected in the Reading, never raised."""
-    source = str(path)
+    source = shown(path)
     spec = rulebase.evidence
     try:
         _regular_file(source, Path(path))

@@ -401,11 +401,12 @@ class _Joiner:
 
     def widths(self, rules):
         """Refuse what the inference engine cannot build: it hangs on a node with 512 siblings."""
-        from .compiler import MAX_PENDING, MAX_SIBLINGS, TooWide, deepest, fan_out
+        from .compiler import MAX_PENDING, MAX_SIBLINGS, TooWide, deepest, fan_out, network
 
         try:
-            width, owners = fan_out(rules)
-            depth, pending_owners = deepest(rules)
+            built = network(rules)
+            width, owners = fan_out(rules, built)
+            depth, pending_owners = deepest(rules, built)
         except TooWide as exc:
             self.problems.append(Problem(str(self.folder), f"a rule's condition is too large for the inference engine: {exc}"))
             return
@@ -423,9 +424,10 @@ class _Joiner:
             self.problems.append(Problem(
                 first.file if first else str(self.folder),
                 f"a case can pass up to {depth} tests of the rules {names} at once (each rule also tests that its "
-                f"derived fact is still unknown); the inference engine keeps at most 64 pending while it matches a "
-                f"case, and spor allows {MAX_PENDING}: conclude fewer derived facts side by side, or give these rules a "
-                "common first test (an extra derived fact)",
+                f"derived fact is still unknown, and each 'any' adds a test of its own); the inference engine keeps at "
+                f"most {MAX_PENDING} pending while it matches a case: conclude fewer derived facts side by side, give "
+                "these rules a common first test (an extra derived fact), or turn an 'any' shared by many rules into a "
+                "derived fact",
                 first.line if first else None, first.column if first else None))
 
     def derivations(self, facts, rules):

@@ -160,3 +160,21 @@ def test_derived_facts_side_by_side_under_the_limit_run(tmp_path):
     for facts in ("{g: yes}", "{g: no}", "{}"):
         proc = _run(folder, facts, tmp_path)
         assert proc.returncode in (0, 1) and "engine" not in proc.stderr, proc.stderr
+
+
+def test_an_any_shared_by_many_rules_counts_once_per_rule(tmp_path):
+    # durable-rules joins each rule's $or in a node of its own that every case passes: 70 rules
+    # `all: [any: [a, b], c: v_i]` leave 70 of them pending under the shared `a = yes` (error 303 on
+    # every case with a or b), though their `c` tests exclude each other
+    from engine.compiler import deepest
+    from engine.loader import load
+
+    def rules(count, folder):
+        return _generated(folder, ["{all: [{any: [{f0: v1}, {f1: v1}]}, " + f"{{f2: v{i}}}]}}" for i in range(count)])
+
+    proc = _run(rules(70, tmp_path / "seventy"), "{f0: v1, f2: v3}", tmp_path)
+    assert proc.returncode == 2 and "at most 64 pending" in proc.stderr and "'any'" in proc.stderr
+    fewer = rules(60, tmp_path / "sixty")
+    assert deepest(load(fewer).rulebase.rules)[0] <= 64
+    proc = _run(fewer, "{f0: v1, f1: v1, f2: v3}", tmp_path)
+    assert proc.returncode == 0 and '"outcome": "hit"' in proc.stdout, proc.stderr

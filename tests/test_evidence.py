@@ -452,3 +452,25 @@ def test_ask_save_marks_the_facts_that_came_from_evidence(tmp_path):
     assert all("comes from the evidence (" in line and "lhost-outlook-01.eml" in line for line in lines[1:])
     rerun = spor("run", "--format", "json", saved)  # the saved case stands on its own
     assert json.loads(rerun.stdout)["outcome"] == "rejected_mailbox_unavailable"
+
+
+def test_ask_save_keeps_the_case_valid_with_full_notes_and_odd_file_names(tmp_path):
+    import os
+    import shutil
+
+    case = tmp_path / "case.yaml"
+    case.write_text("notes: '" + "x" * 19_990 + "'\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, "
+                    "in_sent_folder: yes}\n", encoding="utf-8")
+    full = tmp_path / "full.yaml"
+    asked = spor("ask", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", full, input="quit\n")
+    assert asked.exit_code == 0 and "the notes are full; not noted: bounce_" in asked.stderr
+    assert json.loads(spor("run", "--format", "json", full).stdout)["outcome"] == "rejected_mailbox_unavailable"
+
+    odd = os.path.join(os.fsencode(tmp_path), b"bounce\xff.eml")
+    shutil.copyfile(BOUNCES / "lhost-outlook-01.eml", odd)
+    saved = tmp_path / "odd.yaml"
+    asked = spor("ask", "--evidence", os.fsdecode(odd), "--save", saved, input="quit\n")
+    assert asked.exit_code in (0, 1), asked.output
+    ran = spor("run", "--format", "json", saved)
+    assert ran.exit_code in (0, 1), ran.output
+    assert "bounce\\xff.eml" in json.loads(ran.stdout)["notes"]
