@@ -294,7 +294,7 @@ class Summary:
         self.records += 1
         self.errors += 1
 
-    def lines(self, lang: str = "en") -> list:
+    def lines(self, lang: str = "nb") -> list:
         from .messages import number, text
 
         def counts(counter):

@@ -21,7 +21,7 @@ from .errors import InputError
 
 MAX_FILE_BYTES = 16 << 20
 KEEP = 32  # cache entries kept; older ones are removed when a new one is written
-CHECKS = 2  # raise when the loader checks more: a rulebase cached before is then loaded and checked again
+CHECKS = 3  # raise when the loader checks more: a rulebase cached before is then loaded and checked again
 
 
 def enabled() -> bool:

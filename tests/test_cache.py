@@ -43,6 +43,16 @@ def test_one_changed_byte_is_loaded_again(tmp_path, monkeypatch):
     assert "'avvistt' is not a value of 'log_status'" in info.value.problems[0].message
 
 
+def test_a_rulebase_cached_before_new_checks_is_checked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    load(folder)
+    assert load(folder).docs == {}  # from the cache
+    monkeypatch.setattr(cache, "CHECKS", cache.CHECKS + 1)  # a spor whose loader checks more
+    assert load(folder).docs != {}  # parsed and checked again, not read back
+
+
 def test_cache_off_and_unwritable_cache_folder(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
