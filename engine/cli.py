@@ -300,9 +300,8 @@ def ask(case, lang, rules_dir, save_path, evidence_paths, recipient):
         code = click.get_current_context().meta.get(EXIT_KEY, EXIT_INCOMPLETE)
     if save_path:
         known = interview.known()
-        sourced = [n for n in notices if n.code == "from_evidence" and known.get(n.fact) == n.params["value"]]
         note = [t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
-                for n in sourced]
+                for n in notices if n.code == "from_evidence"]  # the interview never asks a fact it already has
         _save_case(save_path, start, case_id, known, note)
         click.echo(t("ask_saved", lang, path=save_path))
     sys.exit(code)
@@ -447,9 +446,6 @@ def _explained(result, fmt, lang, evaluator) -> str:
     return body + "\n" + "\n".join(lines) + "\n"
 
 
-MAX_NOTES = 20_000  # characters of a case's notes, as schemas/case.schema.json allows
-
-
 def _save_case(path, start, case_id, facts, note=()) -> None:
     """Write a case file (YAML) with the facts of an interview; what the starting case held is kept.
 
@@ -460,10 +456,11 @@ def _save_case(path, start, case_id, facts, note=()) -> None:
     data = {"id": case_id}
     if start and start.title:
         data["title"] = start.title
+    from .schemas import MAX_NOTES
+
     notes = start.notes if start and start.notes else ""
     for line in note:
-        line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # a file name's odd bytes
-        if len(notes) + 1 + len(line) > MAX_NOTES:  # a case's notes are at most this long (case.schema.json)
+        if len(notes) + 1 + len(line) > MAX_NOTES:  # a longer case would be refused when read back
             click.echo(f"spor: warning: {path}: the notes are full; not noted: {line}", err=True)
             continue
         notes = f"{notes}\n{line}" if notes else line

@@ -39,6 +39,9 @@ CASE_KEYS = frozenset({"id", "title", "notes", "facts", "expect"})
 EXPECT_KEYS = frozenset({"outcome", "facts", "missing", "warnings"})
 
 
+MAX_TITLE, MAX_NOTES = 500, 20000  # characters, as schemas/case.schema.json allows
+
+
 def _names(value) -> bool:
     return type(value) is list and len(value) <= 200 and all(type(v) is str and len(v) <= 100 for v in value)
 
@@ -79,7 +82,7 @@ def plainly_valid_case(data) -> bool:
         return False
     if "expect" in data and not _plain_expect(data["expect"]):
         return False
-    for key, limit in (("title", 500), ("notes", 20000)):
+    for key, limit in (("title", MAX_TITLE), ("notes", MAX_NOTES)):
         if key in data and (type(data[key]) is not str or len(data[key]) > limit):
             return False
     for name, value in facts.items():

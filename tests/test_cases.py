@@ -117,3 +117,14 @@ def test_expect_is_checked_against_the_rulebase(write, normaliser):
 def test_case_id_defaults_to_the_file_name(write, normaliser):
     assert load_case(write("ticket-42.yaml", "facts: {}\n"), normaliser).id == "ticket-42"
     assert load_case(write("t.yaml", "id: 42\nfacts: {}\n"), normaliser).id == "42"
+
+
+def test_the_text_limits_spor_checks_by_hand_are_the_schemas():
+    import json
+
+    from engine import schemas
+
+    from .conftest import ROOT
+
+    properties = json.loads((ROOT / "schemas" / "case.schema.json").read_text(encoding="utf-8"))["properties"]
+    assert (schemas.MAX_TITLE, schemas.MAX_NOTES) == (properties["title"]["maxLength"], properties["notes"]["maxLength"])
