@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, shown
 
 MAX_DEPTH = 64
 DEFAULT_MAX_BYTES = 1 << 20  # 1 MiB
@@ -309,6 +309,6 @@ def _check_text(name: str, text: str, mark=None) -> None:
 
 def read_document(path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> Document:
     """Read and parse one file. ``path`` ending in ``.json`` is held to JSON's syntax."""
-    name = name or str(path)
+    name = name or shown(path)  # a file name that is not UTF-8 shows its odd bytes as \xff
     blob = read_bytes(name, path, max_bytes, stream)
     return parse(name, blob, as_json=str(path).lower().endswith(".json"))

@@ -149,3 +149,7 @@ def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_p
     records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [r["source"].rsplit("/", 1)[1] for r in records] == ["bad\\xff.yaml", "good.yaml"]
     assert records[0]["facts"]["module"] == "lonn" and "'nope' is not a value" in records[1]["error"]
+    single = subprocess.run([sys.executable, "-m", "engine", "run", "--format", "json",
+                             os.fsdecode(os.path.join(os.fsencode(folder), b"bad\xff.yaml"))],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    assert json.loads(single.stdout.decode("utf-8"))["source"].endswith("bad\\xff.yaml")  # spor run names it alike
