@@ -182,7 +182,7 @@ def _csv(path: Path, normaliser):
                 return
             _, header, delimiter, broken = first
             header = [h.strip() for h in header or []]
-            problem = broken and Problem(where, broken, 1) or _check_header(path, header, normaliser)
+            problem = broken and Problem(where, broken, 1) or _check_header(where, header, normaliser)
             seen = False
             for number, row, _, broken in rows:
                 source, seen = f"{where}:{number}", True
@@ -254,8 +254,7 @@ def _csv_rows(handle):
         yield number, row, delimiter, problem
 
 
-def _check_header(path, header, normaliser):
-    where = shown(path)
+def _check_header(where: str, header, normaliser):
     if not header or not any(header):
         return Problem(where, "the file is empty: expected a header row of fact names", 1)
     seen = set()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
 from .conditions import All, Any, In, Known, Not
 from .model import OUTCOME, Rulebase
@@ -160,16 +161,14 @@ def deepest(rules, built=None) -> tuple:
 
 
 def _deepest(node: dict, key: tuple) -> tuple:
-    """(pending tests at most below ``node``, the path of the node on the way that adds most of them)."""
+    """(pending tests at most below ``node``, the path of the node on the way that adds most, how many it adds)."""
     passing = _passing(node)
     if not passing:
         return 0, key, 0
-    below, where, most = 1, key, passing
-    for atom, child in node.items():
-        found = _deepest(child, key + (atom,))
-        if found[0] > below:
-            below, where, most = found[0], found[1] if found[2] > passing else key, max(found[2], passing)
-    return passing - 1 + below, where, most
+    below, where, most = max((_deepest(child, key + (atom,)) for atom, child in node.items()), key=lambda found: found[0])
+    if passing >= most:
+        where, most = key, passing
+    return passing - 1 + max(below, 1), where, most
 
 
 def _passing(children: dict) -> int:
@@ -186,11 +185,7 @@ def _passing(children: dict) -> int:
         else:
             others += 1
     for sets in lists.values():
-        tally: dict = {}
-        for values in sets:
-            for value in values:
-                tally[value] = tally.get(value, 0) + 1
-        others += max(tally.values())
+        others += max(Counter(value for values in sets for value in values).values())  # the value in most of them
     return others
 
 

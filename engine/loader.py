@@ -400,7 +400,7 @@ class _Joiner:
                                 "name only facts that every rule concluding it tests")
 
     def widths(self, rules):
-        """Refuse what the inference engine cannot build: it hangs on a node with 512 siblings."""
+        """Refuse what the inference engine cannot take: a node of 512 siblings hangs it, 65 pending tests fail a case."""
         from .compiler import MAX_PENDING, MAX_SIBLINGS, TooWide, deepest, fan_out, network
 
         try:
@@ -411,24 +411,24 @@ class _Joiner:
             self.problems.append(Problem(str(self.folder), f"a rule's condition is too large for the inference engine: {exc}"))
             return
         if width > MAX_SIBLINGS:
-            first = next(r for r in rules if r.id == owners[0]) if owners else None
-            self.problems.append(Problem(
-                first.file if first else str(self.folder),
-                f"the rules {', '.join(owners[:5])}{' and others' if len(owners) > 5 else ''} start with {width} different "
+            self.network_problem(rules, owners, lambda names: (
+                f"the rules {names} start with {width} different "
                 f"tests side by side; the inference engine takes at most {MAX_SIBLINGS}: split them by a common first test "
-                "(an extra derived fact) or narrow the 'any' lists",
-                first.line if first else None, first.column if first else None))
+                "(an extra derived fact) or narrow the 'any' lists"))
         if depth > MAX_PENDING:
-            first = next(r for r in rules if r.id == pending_owners[0]) if pending_owners else None
-            names = f"{', '.join(pending_owners[:5])}{' and others' if len(pending_owners) > 5 else ''}"
-            self.problems.append(Problem(
-                first.file if first else str(self.folder),
+            self.network_problem(rules, pending_owners, lambda names: (
                 f"a case can pass up to {depth} tests of the rules {names} at once (each rule also tests that its "
                 f"derived fact is still unknown, and each 'any' adds a test of its own); the inference engine keeps at "
                 f"most {MAX_PENDING} pending while it matches a case: conclude fewer derived facts side by side, give "
                 "these rules a common first test (an extra derived fact), or turn an 'any' shared by many rules into a "
-                "derived fact",
-                first.line if first else None, first.column if first else None))
+                "derived fact"))
+
+    def network_problem(self, rules, owners, message) -> None:
+        """A problem about the engine's network, at the first rule it names; ``message(names)`` words it."""
+        first = next(r for r in rules if r.id == owners[0]) if owners else None
+        names = f"{', '.join(owners[:5])}{' and others' if len(owners) > 5 else ''}"
+        self.problems.append(Problem(first.file if first else str(self.folder), message(names),
+                                     first.line if first else None, first.column if first else None))
 
     def derivations(self, facts, rules):
         """Derived facts need rules, and may not depend on themselves."""
