@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPOR = [sys.executable, "-m", "engine"]
+SPOR = [sys.executable, "-m", "spor"]
 
 
 def machine() -> str:

@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import ROOT, SPOR, header, median, peak_rss_mib, timed  # noqa: E402
 
-from engine.findings import NOT_REPORT, REPORT, UNREAD  # noqa: E402
-from engine.loader import load  # noqa: E402
-from engine.reports import read_report  # noqa: E402
+from spor.evidence.findings import NOT_REPORT, REPORT, UNREAD  # noqa: E402
+from spor.rulebase.loader import load  # noqa: E402
+from spor.evidence.reports import read_report  # noqa: E402
 
 NOT_BOUNCES = ("arf-", "rfc3834-")  # the collection's README: spam complaints and auto-replies
 

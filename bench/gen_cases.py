@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.loader import load  # noqa: E402
-from engine.resources import default_rules_dir  # noqa: E402
+from spor.rulebase.loader import load  # noqa: E402
+from spor.common.resources import default_rules_dir  # noqa: E402
 
 
 def generate(path: Path, count: int, seed: int = 1, invalid: float = 0.01, rules=None) -> Path:

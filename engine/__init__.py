@@ -30,15 +30,15 @@ def unsupported_python_message(version=None) -> str:
 
 def load_rulebase(folder=None):
     """Load and validate a rulebase folder (default: the shipped one)."""
-    from .loader import load
-    from .resources import default_rules_dir
+    from spor.rulebase.loader import load
+    from spor.common.resources import default_rules_dir
 
     return load(folder or default_rules_dir()).rulebase
 
 
 def __getattr__(name):  # lazy: importing the package should not start the engine
     if name == "Evaluator":
-        from .evaluate import Evaluator
+        from spor.inference.evaluate import Evaluator
 
         return Evaluator
     raise AttributeError(name)

@@ -1,3 +1,3 @@
-from .cli import main
+from spor.cli.app import main
 
 main()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.cases import Normaliser
-from engine.evaluate import Evaluator
-from engine.loader import load
+from spor.rulebase.cases import Normaliser
+from spor.inference.evaluate import Evaluator
+from spor.rulebase.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

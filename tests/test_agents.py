@@ -6,9 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import cli
-from engine.explain import nearest_rival
-from engine.interview import Interview
+from spor.cli import cli
+from spor.analysis.explain import nearest_rival
+from spor.analysis.interview import Interview
 
 from .conftest import EXAMPLES
 
@@ -270,7 +270,7 @@ def test_batch_folder_reads_record_files_too_and_csv_cells_cannot_be_formulas(tm
 
 
 def test_batch_facts_in_any_order_give_the_same_result_and_run_the_engine_once(tmp_path, monkeypatch):
-    from engine.session import Session
+    from spor.inference.session import Session
 
     calls = []
     real = Session.fire

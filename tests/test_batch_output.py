@@ -12,8 +12,8 @@ import json
 import random
 import time
 
-from engine import batch
-from engine.render import as_json
+from spor.batch import runner as batch
+from spor.output.render import as_json
 
 
 def _random_cases(rulebase, count, seed=7):
@@ -143,13 +143,13 @@ def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_p
     with open(os.path.join(os.fsencode(folder), b"bad\xff.yaml"), "w", encoding="utf-8") as handle:
         handle.write("facts:\n  module: lonn\n")
     (folder / "good.yaml").write_text("facts:\n  module: nope\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "engine", "batch", str(folder)], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "spor", "batch", str(folder)], cwd=ROOT, capture_output=True,
                           timeout=60)
     assert done.returncode == 1 and b"internal error" not in done.stderr and b"Traceback" not in done.stderr
     records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert [r["source"].rsplit("/", 1)[1] for r in records] == ["bad\\xff.yaml", "good.yaml"]
     assert records[0]["facts"]["module"] == "lonn" and "'nope' is not a value" in records[1]["error"]
-    single = subprocess.run([sys.executable, "-m", "engine", "run", "--format", "json",
+    single = subprocess.run([sys.executable, "-m", "spor", "run", "--format", "json",
                              os.fsdecode(os.path.join(os.fsencode(folder), b"bad\xff.yaml"))],
                             cwd=ROOT, capture_output=True, timeout=60)
     assert json.loads(single.stdout.decode("utf-8"))["source"].endswith("bad\\xff.yaml")  # spor run names it alike

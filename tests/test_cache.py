@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-from engine import cache
-from engine.errors import InputError
-from engine.loader import load
-from engine.verify import verify
+from spor.rulebase import cache
+from spor.common.errors import InputError
+from spor.rulebase.loader import load
+from spor.analysis.verify import verify
 
 from .conftest import RULES
 

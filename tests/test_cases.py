@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.cases import load_case
-from engine.errors import InputError
+from spor.rulebase.cases import load_case
+from spor.common.errors import InputError
 
 
 @pytest.mark.parametrize("written, expected", [
@@ -122,7 +122,7 @@ def test_case_id_defaults_to_the_file_name(write, normaliser):
 def test_the_text_limits_spor_checks_by_hand_are_the_schemas():
     import json
 
-    from engine import schemas
+    from spor.common import schemas
 
     from .conftest import ROOT
 

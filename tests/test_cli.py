@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from engine import cli as cli_module
-from engine.cli import cli
+import spor.cli.app as cli_module
+from spor.cli import cli
 
 from .conftest import EXAMPLES, ROOT
 
@@ -109,7 +109,7 @@ def test_internal_error_is_a_message_not_a_traceback(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr("engine.evaluate.Evaluator.evaluate", boom)
+    monkeypatch.setattr("spor.inference.evaluate.Evaluator.evaluate", boom)
     result = run(EXAMPLES / "payroll-was-it-sent.yaml")
     assert result.exit_code == 3 and isinstance(result.exception, SystemExit)  # handled, not raised
     assert "internal error: RuntimeError: simulated" in result.stderr
@@ -133,7 +133,7 @@ def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
 def test_hostile_case_files_in_a_real_process(tmp_path, content):
     path = tmp_path / "case.yaml"
     path.write_bytes(content)
-    proc = subprocess.run([sys.executable, "-m", "engine", "run", str(path)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "spor", "run", str(path)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout
     assert proc.stderr.startswith(f"spor: error: {path}")
@@ -152,7 +152,7 @@ def test_a_folder_runs_every_case_in_it_and_bad_ones_do_not_stop_the_rest(tmp_pa
 def test_closed_output_pipe_keeps_the_exit_code(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("facts: {module: nope}\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "engine", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
+    proc = subprocess.Popen([sys.executable, "-m", "spor", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`

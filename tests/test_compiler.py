@@ -1,8 +1,8 @@
 """Conditions compile to durable-rules' declarative operators, with negation pushed down."""
 from __future__ import annotations
 
-from engine.compiler import compile_rulebase, expression
-from engine.conditions import All, Any, In, Known, Not
+from spor.inference.compiler import compile_rulebase, expression
+from spor.rulebase.conditions import All, Any, In, Known, Not
 
 
 def test_equality_and_one_of():
@@ -11,7 +11,7 @@ def test_equality_and_one_of():
 
 
 def test_long_value_lists_are_cut_into_regexes_the_engine_takes():
-    from engine.compiler import MAX_REGEX
+    from spor.inference.compiler import MAX_REGEX
 
     values = frozenset(f"value_{i:03d}_" + "x" * 50 for i in range(200))
     parts = expression(In("a", values))["$or"]
@@ -73,14 +73,14 @@ def _run(folder, facts, tmp_path):
 
     case = tmp_path / "c.yaml"
     case.write_text(f"facts: {facts}\n", encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "engine", "run", "--rules", str(folder), "--format", "json", str(case)],
+    return subprocess.run([sys.executable, "-m", "spor", "run", "--rules", str(folder), "--format", "json", str(case)],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
 
 
 def test_wide_conditions_compile_to_a_network_the_engine_takes(tmp_path):
     # `any` over three facts of 200 values: as equalities, 600 siblings would hang durable-rules
-    from engine.compiler import MAX_SIBLINGS, fan_out
-    from engine.loader import load
+    from spor.inference.compiler import MAX_SIBLINGS, fan_out
+    from spor.rulebase.loader import load
 
     values = ", ".join(f"v{v}" for v in range(200))
     folder = _generated(tmp_path / "wide", ["{any: [" + ", ".join(f"{{f{f}: [{values}]}}" for f in range(3)) + "]}"])
@@ -111,8 +111,8 @@ def test_a_rule_of_only_unknown_tests_runs_and_ends(tmp_path):
 
 
 def test_lower_priority_fires_first_also_below_zero(tmp_path):
-    from engine.evaluate import Evaluator
-    from engine.loader import load
+    from spor.inference.evaluate import Evaluator
+    from spor.rulebase.loader import load
 
     folder = _generated(tmp_path / "pri", ["{f0: v1}", "{f0: [v1, v2]}"])
     path = folder / "wide.yaml"
@@ -152,8 +152,8 @@ def test_more_derived_facts_side_by_side_than_the_engine_can_match_are_refused(t
 
 
 def test_derived_facts_side_by_side_under_the_limit_run(tmp_path):
-    from engine.compiler import MAX_PENDING, deepest
-    from engine.loader import load
+    from spor.inference.compiler import MAX_PENDING, deepest
+    from spor.rulebase.loader import load
 
     folder = _side_by_side(tmp_path / "fifty", 55)
     assert deepest(load(folder).rulebase.rules)[0] <= MAX_PENDING
@@ -166,8 +166,8 @@ def test_an_any_shared_by_many_rules_counts_once_per_rule(tmp_path):
     # durable-rules joins each rule's $or in a node of its own that every case passes: 70 rules
     # `all: [any: [a, b], c: v_i]` leave 70 of them pending under the shared `a = yes` (error 303 on
     # every case with a or b), though their `c` tests exclude each other
-    from engine.compiler import deepest
-    from engine.loader import load
+    from spor.inference.compiler import deepest
+    from spor.rulebase.loader import load
 
     def rules(count, folder):
         return _generated(folder, ["{all: [{any: [{f0: v1}, {f1: v1}]}, " + f"{{f2: v{i}}}]}}" for i in range(count)])

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from engine.evaluate import Evaluator
-from engine.loader import load
-from engine.render import as_json
+from spor.inference.evaluate import Evaluator
+from spor.rulebase.loader import load
+from spor.output.render import as_json
 
 from .conftest import ROOT
 

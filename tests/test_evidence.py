@@ -9,12 +9,12 @@ import tracemalloc
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import cli
-from engine.errors import InputError
-from engine.events import read_events
-from engine.evidence import evaluate_with, explain, merge, read_evidence
-from engine.findings import EVENTS, NOT_REPORT, REPORT, Finding
-from engine.loader import load
+from spor.cli import cli
+from spor.common.errors import InputError
+from spor.evidence.events import read_events
+from spor.evidence.merge import evaluate_with, explain, merge, read_evidence
+from spor.evidence.findings import EVENTS, NOT_REPORT, REPORT, Finding
+from spor.rulebase.loader import load
 
 from .conftest import EXAMPLES, ROOT, RULES
 
@@ -184,12 +184,12 @@ def memory_reading(spec, count, messages=1000) -> tuple:
 
 def test_a_stream_of_100000_events_is_read_in_bounded_memory(rulebase, monkeypatch):
     """Memory follows the messages and a bounded window of event ids, not the events or the file."""
-    import engine.events
+    import spor.evidence.events
 
     spec = rulebase.evidence.events
     size = 100_000 * len(event(1, "delivered", "m1", 1))  # about 13 MB of text
     assert memory_reading(spec, 100_000)[1] < min(16 << 20, size * 1.2)
-    monkeypatch.setattr(engine.events, "MAX_IDS", 5_000)  # the same bound, reached sooner
+    monkeypatch.setattr(spor.evidence.events, "MAX_IDS", 5_000)  # the same bound, reached sooner
     small, large = memory_reading(spec, 20_000, 200), memory_reading(spec, 60_000, 200)  # 50 names a message kept
     assert large[0] < small[0] * 1.1 and large[1] < small[1] * 1.5, (small, large)
 
@@ -296,9 +296,9 @@ def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(t
 
 
 def test_a_huge_message_is_refused_before_it_is_read(tmp_path, monkeypatch, rulebase):
-    import engine.evidence
+    import spor.evidence.merge
 
-    monkeypatch.setattr(engine.evidence, "MAX_MESSAGE_BYTES", 1000)
+    monkeypatch.setattr(spor.evidence.merge, "MAX_MESSAGE_BYTES", 1000)
     reading = read_evidence(BOUNCES / "rfc3464-01.eml", rulebase)
     assert reading.explained == [] and "larger than 1,000 bytes" in reading.problems[0].message
 
@@ -414,9 +414,9 @@ def test_an_address_inside_a_longer_one_keeps_its_own_code(tmp_path, rulebase):
 
 
 def test_a_long_text_is_cut_at_a_line_and_says_so(tmp_path, rulebase, monkeypatch):
-    import engine.reports
+    import spor.evidence.reports
 
-    monkeypatch.setattr(engine.reports, "MAX_TEXT", 1000)
+    monkeypatch.setattr(spor.evidence.reports, "MAX_TEXT", 1000)
     path = tmp_path / "long.eml"
     path.write_text(HEAD + "\nfirst@dest.example: 550 5.1.1 unknown\n" + "x" * 60 + "\n" * 15
                     + "".join(f"filler line {i}\n" for i in range(60)) + "late@dest.example: 550 5.1.1\n",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.cases import load_case
-from engine.expect import compare
+from spor.rulebase.cases import load_case
+from spor.analysis.expect import compare
 
 from .conftest import EXAMPLES
 

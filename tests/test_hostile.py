@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.cli import cli
-from engine.errors import EngineFailure, InputError
-from engine.loader import load
+from spor.cli import cli
+from spor.common.errors import EngineFailure, InputError
+from spor.rulebase.loader import load
 
 from .conftest import ROOT, RULES
 
@@ -122,7 +122,7 @@ def test_fuzzed_rule_files_are_loaded_or_refused_never_crash(mutations):
 # -- fault containment ------------------------------------------------------------
 
 def test_an_engine_failure_on_one_record_gives_an_error_record_and_the_rest_go_on(monkeypatch, tmp_path):
-    from engine.session import Session
+    from spor.inference.session import Session
 
     real = Session.fire
 
@@ -154,7 +154,7 @@ def test_killed_run_resumes_without_duplicates_and_gives_the_same_file(tmp_path)
     source = _jsonl(tmp_path / "in.jsonl", 3000)
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert CliRunner().invoke(cli, ["batch", str(source), "--out", str(full)]).exit_code in (0, 1)
-    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(part)],
+    proc = subprocess.Popen([sys.executable, "-m", "spor", "batch", str(source), "--out", str(part)],
                             cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline and (not part.exists() or part.stat().st_size < 20000):
@@ -180,7 +180,7 @@ def test_sigterm_stops_cleanly_with_a_count(tmp_path):
 
     source = _jsonl(tmp_path / "in.jsonl", 20000)
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(out), "--lang", "en"],
+    proc = subprocess.Popen([sys.executable, "-m", "spor", "batch", str(source), "--out", str(out), "--lang", "en"],
                             cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline and (not out.exists() or out.stat().st_size < 20000):
@@ -222,7 +222,7 @@ def test_progress_counts_on_a_terminal_and_ends_its_line(tmp_path):
 
     source = _jsonl(tmp_path / "in.jsonl", 2500)
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "engine", "batch", str(source), "--out", str(tmp_path / "o.jsonl")],
+    proc = subprocess.Popen([sys.executable, "-m", "spor", "batch", str(source), "--out", str(tmp_path / "o.jsonl")],
                             cwd=ROOT, stderr=slave, stdout=subprocess.DEVNULL)
     os.close(slave)
     seen = b""

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from engine.errors import InputError
-from engine.loader import load
+from spor.common.errors import InputError
+from spor.rulebase.loader import load
 
 from .conftest import ROOT
 

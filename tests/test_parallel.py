@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import engine.parallel
-from engine.cli import cli
+import spor.batch.workers as workers
+from spor.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -34,8 +34,8 @@ def generated(path: Path, count: int) -> Path:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_jobs_write_byte_for_byte_what_one_process_writes(tmp_path, monkeypatch, fmt):
-    monkeypatch.setattr(engine.parallel, "WINDOW", 97)  # many windows, chunks and cache hits across them
-    monkeypatch.setattr(engine.parallel, "CHUNK", 13)
+    monkeypatch.setattr(workers, "WINDOW", 97)  # many windows, chunks and cache hits across them
+    monkeypatch.setattr(workers, "CHUNK", 13)
     cases = generated(tmp_path / "in.jsonl", 3000)
     with open(cases, "a", encoding="utf-8") as out:
         out.write("not json\n" + json.dumps({"facts": {"module": "nope"}}) + "\n")
@@ -65,7 +65,7 @@ def _alive(pids) -> list:
 
 
 def _start(cases: Path, out: Path, *more):
-    command = [sys.executable, "-m", "engine", "batch", str(cases), "--jobs", "2", "--out", str(out), *more]
+    command = [sys.executable, "-m", "spor", "batch", str(cases), "--jobs", "2", "--out", str(out), *more]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     deadline = time.time() + 60
@@ -104,11 +104,11 @@ def test_stopping_ends_at_once_and_resume_completes_the_same_output(tmp_path, bi
         process.send_signal(signal.SIGTERM)
     err = _ended(process, workers)
     assert process.returncode == 130 and "kjør igjen med --resume" in err and "Traceback" not in err
-    resumed = subprocess.run([sys.executable, "-m", "engine", "batch", str(big), "--jobs", "2", "--resume", "--out",
+    resumed = subprocess.run([sys.executable, "-m", "spor", "batch", str(big), "--jobs", "2", "--resume", "--out",
                               str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 1, resumed.stderr
     straight = tmp_path / "straight.jsonl"
-    subprocess.run([sys.executable, "-m", "engine", "batch", str(big), "--out", str(straight)], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "spor", "batch", str(big), "--out", str(straight)], cwd=ROOT,
                    capture_output=True, timeout=300)
     assert out.read_bytes() == straight.read_bytes()
 

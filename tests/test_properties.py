@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.cases import case_from_document
-from engine.cli import cli
-from engine.model import OUTCOME
-from engine.reader import Document
-from engine.render import as_json
-from engine.vocabulary import words
+from spor.rulebase.cases import case_from_document
+from spor.cli import cli
+from spor.rulebase.model import OUTCOME
+from spor.common.reader import Document
+from spor.output.render import as_json
+from spor.rulebase.vocabulary import words
 
 from .conftest import RULES
 
@@ -42,7 +42,7 @@ def valid_cases(draw, rulebase):
 
 
 def _rulebase():
-    from engine.loader import load
+    from spor.rulebase.loader import load
 
     return load(RULES).rulebase
 
@@ -137,7 +137,7 @@ def test_yaml_round_trip_of_results_facts_reproduces_them(rulebase, evaluator, n
     # what --save writes (facts as YAML) reads back to the same case
     facts = {"concern": "sent", "on_agro24": "no", "in_sent_folder": "yes", "module": "time", "email_setting": "ekstern"}
     text = yaml.safe_dump({"facts": facts}, allow_unicode=True)
-    from engine.reader import parse
+    from spor.common.reader import parse
 
     assert case_from_document(parse("x.yaml", text.encode()), normaliser).facts == facts
 
@@ -158,15 +158,15 @@ near_cases = st.fixed_dictionaries(
 @settings(max_examples=1000, deadline=None)
 @given(near_cases)
 def test_the_hand_check_of_case_data_accepts_only_what_the_schema_accepts(data):
-    from engine.schemas import plainly_valid_case, validator
+    from spor.common.schemas import plainly_valid_case, validator
 
     if plainly_valid_case(data):
         assert validator("case").is_valid(data), data
 
 
 def test_every_shipped_example_takes_the_fast_path():
-    from engine.reader import read_document
-    from engine.schemas import plainly_valid_case
+    from spor.common.reader import read_document
+    from spor.common.schemas import plainly_valid_case
 
     from .conftest import EXAMPLES
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InputError
-from engine.reader import MAX_DEPTH, parse, read_document
+from spor.common.errors import InputError
+from spor.common.reader import MAX_DEPTH, parse, read_document
 
 
 def refusal(text, *, as_json=False, name="f.yaml"):

@@ -1,7 +1,7 @@
 """engine/records.py: the small stand-in for dataclasses that spor's records use."""
 import pytest
 
-from engine.records import field, record
+from spor.common.records import field, record
 
 
 @record

@@ -14,11 +14,11 @@ import sys
 
 import pytest
 
-from engine.compiler import ALIAS, CASE_KEY, compile_rulebase, rule_name, snapshot_key
-from engine.conditions import facts_read
-from engine.errors import EngineFailure
-from engine.loader import load
-from engine.session import Session
+from spor.inference.compiler import ALIAS, CASE_KEY, compile_rulebase, rule_name, snapshot_key
+from spor.rulebase.conditions import facts_read
+from spor.common.errors import EngineFailure
+from spor.rulebase.loader import load
+from spor.inference.session import Session
 
 from .conftest import ROOT
 
@@ -108,7 +108,7 @@ def test_a_case_no_rule_matches_is_deleted_safely(rulebase):
 
 def test_running_a_case_does_not_import_durable_rules_python_layer():
     """The C module is all a run needs; durable.engine's imports (logging, inspect, timers) cost start-up time."""
-    code = ("import sys; from engine.cli import main; sys.argv = ['spor', 'run', 'examples/payroll-was-it-sent.yaml']\n"
+    code = ("import sys; from spor.cli.app import main; sys.argv = ['spor', 'run', 'examples/payroll-was-it-sent.yaml']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert 'durable_rules_engine' in sys.modules\n"
             "assert 'durable.engine' not in sys.modules and 'durable' not in sys.modules, 'durable.engine imported'\n")
@@ -124,6 +124,6 @@ def test_heap_slack_is_asked_of_glibc():
 
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("not glibc")
-    from engine.session import keep_heap_slack
+    from spor.inference.session import keep_heap_slack
 
     assert keep_heap_slack() is True

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import cli
-from engine.graph import mermaid
+from spor.cli import cli
+from spor.analysis.graph import mermaid
 
 from .conftest import EXAMPLES, ROOT, RULES
 
@@ -139,7 +139,7 @@ def test_graph_formats(rulebase):
 
 
 def _facts(rule):
-    from engine.conditions import facts_read
+    from spor.rulebase.conditions import facts_read
 
     return facts_read(rule.when)
 
@@ -195,8 +195,8 @@ def test_every_schema_field_is_described_in_both_languages(name):
 
 
 def test_graph_escapes_markup_from_rule_files(tmp_path):
-    from engine.graph import dot, mermaid
-    from engine.loader import load
+    from spor.analysis.graph import dot, mermaid
+    from spor.rulebase.loader import load
 
     folder = tmp_path / "rb"
     shutil.copytree(ROOT / "tests" / "fixtures" / "printer", folder)
@@ -215,15 +215,15 @@ def test_test_command_says_when_nothing_matched():
 
 
 def test_too_many_rules_for_the_engine_is_reported_and_refused(monkeypatch, rulebase):
-    import engine.session
-    import engine.verify
+    import spor.inference.session
+    import spor.analysis.verify
 
-    monkeypatch.setattr(engine.verify, "MAX_ENGINE_RULES", 10)
-    monkeypatch.setattr(engine.session, "MAX_ENGINE_RULES", 10)
-    report = engine.verify.verify(rulebase)
+    monkeypatch.setattr(spor.analysis.verify, "MAX_ENGINE_RULES", 10)
+    monkeypatch.setattr(spor.inference.session, "MAX_ENGINE_RULES", 10)
+    report = spor.analysis.verify.verify(rulebase)
     assert [f.code for f in report.errors] == ["too_many_rules"]
-    from engine.errors import InputError
-    from engine.session import Session
+    from spor.common.errors import InputError
+    from spor.inference.session import Session
 
     with pytest.raises(InputError) as info:
         Session(rulebase)

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from engine.evaluate import Evaluator
-from engine.loader import load
-from engine.verify import verify
+from spor.inference.evaluate import Evaluator
+from spor.rulebase.loader import load
+from spor.analysis.verify import verify
 
 from .conftest import RULES
 
@@ -133,7 +133,7 @@ def test_two_identical_rules_only_one_is_redundant(edited):
 
 
 def test_a_search_too_large_is_not_called_impossible(edited, monkeypatch):
-    import engine.verify as verify_module
+    import spor.analysis.verify as verify_module
 
     monkeypatch.setattr(verify_module, "MAX_REALISE_STEPS", 1)
     report = verify(edited())
