@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import ROOT, SPOR, header, median, peak_rss_mib, timed  # noqa: E402
 
 from spor.evidence.findings import NOT_REPORT, REPORT, UNREAD  # noqa: E402
-from spor.rulebase.loader import load  # noqa: E402
+from spor.api import load  # noqa: E402
+from spor.evidence.spec import evidence_spec  # noqa: E402
 from spor.evidence.reports import read_report  # noqa: E402
 
 NOT_BOUNCES = ("arf-", "rfc3834-")  # the collection's README: spam complaints and auto-replies
@@ -161,7 +162,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
     header("evidence: real bounces, and an event log")
-    spec = load(ROOT / "rules").rulebase.evidence.reports
+    spec = evidence_spec(load(ROOT / "rules").rulebase).reports
     corpus(args, spec)
     events(args)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spor.rulebase.loader import load  # noqa: E402
+from spor.api import load  # noqa: E402
 from spor.common.resources import default_rules_dir  # noqa: E402
 
 

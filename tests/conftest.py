@@ -9,7 +9,7 @@ import pytest
 
 from spor.rulebase.cases import Normaliser
 from spor.inference.evaluate import Evaluator
-from spor.rulebase.loader import load
+from spor.api import load
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

@@ -12,8 +12,10 @@ import json
 import random
 import time
 
-from spor.batch import runner as batch
-from spor.output.render import as_json
+from spor import batch
+from spor.batch.decisions import DecisionCache
+from spor.batch.runner import FLUSH_SECONDS
+from spor.output.record import as_json
 
 
 def _random_cases(rulebase, count, seed=7):
@@ -47,7 +49,7 @@ def _run(tmp_path, rulebase, evaluator, normaliser, cases, fmt):
                               for i, f in cases), encoding="utf-8")
     out = io.StringIO()
     writer = batch.WRITERS[fmt](out, rulebase)
-    summary = batch.run([source], evaluator, normaliser, writer, out, "nb")
+    summary = batch.run(batch.Plan([source], evaluator, normaliser, "nb"), writer, out)
     return source, out.getvalue(), summary
 
 
@@ -75,7 +77,7 @@ def test_csv_rows_are_a_fresh_evaluation(tmp_path, rulebase, evaluator, normalis
 
 
 def test_combinations_share_their_decisions(rulebase, evaluator):
-    cache = batch.DecisionCache(evaluator, "en")
+    cache = DecisionCache(evaluator, "en")
     rng = random.Random(3)
     inputs = [(f.id, [None, *f.value_ids()]) for f in rulebase.facts.values() if not f.derived]
     for _ in range(3000):
@@ -89,7 +91,7 @@ def test_combinations_share_their_decisions(rulebase, evaluator):
 
 
 def test_a_full_cache_drops_its_oldest_entry(evaluator):
-    cache = batch.DecisionCache(evaluator, "en", size=2)
+    cache = DecisionCache(evaluator, "en", size=2)
     for module in ("lonn", "faktura", "lonn", "regnskapsrapporter"):
         cache.get({"module": module})
     assert len(cache.entries) == 2
@@ -115,11 +117,11 @@ def test_results_reach_the_output_as_they_come_not_only_at_the_end(tmp_path, rul
     source.write_text("".join(json.dumps({"id": i, "facts": f}) + "\n" for i, f in cases), encoding="utf-8")
     out = _Watched()
     slow = lambda summary: time.sleep(0.05)  # noqa: E731 - 12 records over about 0.6 s
-    batch.run([source], evaluator, normaliser, batch.JsonlWriter(out, rulebase), out, "en", on_record=slow)
+    batch.run(batch.Plan([source], evaluator, normaliser, "en"), batch.JsonlWriter(out, rulebase), out, on_record=slow)
     assert out.flushes[-1] == 12  # all of it at the end
     during = [count for count in out.flushes if 0 < count < 12]
     assert len(during) >= 2  # and some of it on the way, at most FLUSH_SECONDS apart
-    assert len(out.flushes) <= 12 * 0.05 / batch.FLUSH_SECONDS + 2  # not a flush per record
+    assert len(out.flushes) <= 12 * 0.05 / FLUSH_SECONDS + 2  # not a flush per record
 
 
 def test_a_result_from_a_case_file_is_written_out_before_the_next_file_is_read(tmp_path, rulebase, evaluator,
@@ -127,7 +129,7 @@ def test_a_result_from_a_case_file_is_written_out_before_the_next_file_is_read(t
     for i in range(3):  # one record per file: the next file may take long to read (a huge YAML document)
         (tmp_path / f"c{i}.yaml").write_text("facts:\n  module: lonn\n", encoding="utf-8")
     out = _Watched()
-    batch.run([tmp_path], evaluator, normaliser, batch.JsonlWriter(out, rulebase), out, "en")
+    batch.run(batch.Plan([tmp_path], evaluator, normaliser, "en"), batch.JsonlWriter(out, rulebase), out)
     assert out.flushes[:3] == [1, 2, 3]
 
 

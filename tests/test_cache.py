@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from spor.rulebase import cache
 from spor.common.errors import InputError
-from spor.rulebase.loader import load
+from spor.api import load
 from spor.analysis.verify import verify
 
 from .conftest import RULES
@@ -43,14 +44,33 @@ def test_one_changed_byte_is_loaded_again(tmp_path, monkeypatch):
     assert "'avvistt' is not a value of 'log_status'" in info.value.problems[0].message
 
 
-def test_a_rulebase_cached_before_new_checks_is_checked_again(tmp_path, monkeypatch):
+def test_a_rulebase_cached_by_other_code_is_checked_again(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "rules"
     shutil.copytree(RULES, folder)
     load(folder)
     assert load(folder).docs == {}  # from the cache
-    monkeypatch.setattr(cache, "CHECKS", cache.CHECKS + 1)  # a spor whose loader checks more
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: b"0badc0de")  # a spor whose code (its checks) differs
     assert load(folder).docs != {}  # parsed and checked again, not read back
+
+
+def test_the_code_fingerprint_follows_every_byte_of_the_code(tmp_path):
+    package = tmp_path / "spor"
+    shutil.copytree(Path(cache.__file__).resolve().parent.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.fingerprint(str(package))
+    assert cache.fingerprint(str(package)) == before  # the same code, the same fingerprint
+    checks = package / "rulebase" / "joiner.py"
+    checks.write_bytes(checks.read_bytes().replace(b"MAX_RULES = 10000", b"MAX_RULES = 10001"))
+    assert cache.fingerprint(str(package)) != before
+
+
+def test_a_load_without_the_extensions_does_not_serve_one_with_them(tmp_path, monkeypatch):
+    from spor.rulebase import loader
+
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    assert loader.load(RULES).docs  # no extension: neither the engine's limits nor the evidence section
+    assert load(RULES).docs  # with them: checked in full, not read back from the other entry
+    assert load(RULES).docs == {}
 
 
 def test_cache_off_and_unwritable_cache_folder(tmp_path, monkeypatch):

@@ -79,8 +79,9 @@ def _run(folder, facts, tmp_path):
 
 def test_wide_conditions_compile_to_a_network_the_engine_takes(tmp_path):
     # `any` over three facts of 200 values: as equalities, 600 siblings would hang durable-rules
-    from spor.inference.compiler import MAX_SIBLINGS, fan_out
-    from spor.rulebase.loader import load
+    from spor.inference.compiler import MAX_SIBLINGS
+    from spor.inference.network import fan_out
+    from spor.api import load
 
     values = ", ".join(f"v{v}" for v in range(200))
     folder = _generated(tmp_path / "wide", ["{any: [" + ", ".join(f"{{f{f}: [{values}]}}" for f in range(3)) + "]}"])
@@ -112,7 +113,7 @@ def test_a_rule_of_only_unknown_tests_runs_and_ends(tmp_path):
 
 def test_lower_priority_fires_first_also_below_zero(tmp_path):
     from spor.inference.evaluate import Evaluator
-    from spor.rulebase.loader import load
+    from spor.api import load
 
     folder = _generated(tmp_path / "pri", ["{f0: v1}", "{f0: [v1, v2]}"])
     path = folder / "wide.yaml"
@@ -152,8 +153,8 @@ def test_more_derived_facts_side_by_side_than_the_engine_can_match_are_refused(t
 
 
 def test_derived_facts_side_by_side_under_the_limit_run(tmp_path):
-    from spor.inference.compiler import MAX_PENDING, deepest
-    from spor.rulebase.loader import load
+    from spor.inference.network import MAX_PENDING, deepest
+    from spor.api import load
 
     folder = _side_by_side(tmp_path / "fifty", 55)
     assert deepest(load(folder).rulebase.rules)[0] <= MAX_PENDING
@@ -166,8 +167,8 @@ def test_an_any_shared_by_many_rules_counts_once_per_rule(tmp_path):
     # durable-rules joins each rule's $or in a node of its own that every case passes: 70 rules
     # `all: [any: [a, b], c: v_i]` leave 70 of them pending under the shared `a = yes` (error 303 on
     # every case with a or b), though their `c` tests exclude each other
-    from spor.inference.compiler import deepest
-    from spor.rulebase.loader import load
+    from spor.inference.network import deepest
+    from spor.api import load
 
     def rules(count, folder):
         return _generated(folder, ["{all: [{any: [{f0: v1}, {f1: v1}]}, " + f"{{f2: v{i}}}]}}" for i in range(count)])

@@ -7,8 +7,8 @@ import random
 import pytest
 
 from spor.inference.evaluate import Evaluator
-from spor.rulebase.loader import load
-from spor.output.render import as_json
+from spor.api import load
+from spor.output.record import as_json
 
 from .conftest import ROOT
 

@@ -9,12 +9,13 @@ import tracemalloc
 import pytest
 from click.testing import CliRunner
 
+from spor.evidence.spec import evidence_spec
 from spor.cli import cli
 from spor.common.errors import InputError
 from spor.evidence.events import read_events
 from spor.evidence.merge import evaluate_with, explain, merge, read_evidence
 from spor.evidence.findings import EVENTS, NOT_REPORT, REPORT, Finding
-from spor.rulebase.loader import load
+from spor.api import load
 
 from .conftest import EXAMPLES, ROOT, RULES
 
@@ -80,12 +81,12 @@ def test_a_bounce_implies_facts_from_its_action_and_code(rulebase):
     assert temporary.finding.action == "failed" and temporary.facts == {"bounce_received": "yes"}
     assert [m.key for m in temporary.meanings] == ["failed", "4"] and temporary.side == "customer"
     # a free-text bounce with a temporary code is a delay notice: no facts, nobody acts yet
-    delayed = explain(Finding("x", REPORT, "a@b.c", "delayed", "4.4.7"), rulebase.evidence)
+    delayed = explain(Finding("x", REPORT, "a@b.c", "delayed", "4.4.7"), evidence_spec(rulebase))
     assert delayed.facts == {} and delayed.side == "nobody_yet"
 
 
 def test_the_most_specific_code_wins_and_a_class_only_code_defers_to_the_classification(rulebase):
-    spec = rulebase.evidence
+    spec = evidence_spec(rulebase)
     policy = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.23"), spec)
     assert policy.facts["bounce_reason"] == "refused" and policy.side == "sender_setup"
     subject = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.9"), spec)  # no entry for 5.7.9: its subject 5.7
@@ -117,7 +118,7 @@ def event(n, name, message, time, **more):
 
 
 def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
-    spec = rulebase.evidence.events
+    spec = evidence_spec(rulebase).events
     lines = [event(1, "processed", "m1", 10), event(1, "delivered", "m1", 20), event(1, "open", "m1", 30),
              event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),
              event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),  # the same event again
@@ -144,7 +145,7 @@ def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
 
 
 def test_bad_lines_are_reported_with_their_line_and_the_rest_still_read(rulebase):
-    spec = rulebase.evidence.events
+    spec = evidence_spec(rulebase).events
     text = "\n".join([event(1, "delivered", "m1", 1), "{not json", "[1, 2]", '{"email": "x@y.z"}', "",
                       event(2, "bounce", "m2", 1)]) + "\n"
     findings, problems, counts = read_events(io.BytesIO(text.encode()), "log.jsonl", spec)
@@ -186,7 +187,7 @@ def test_a_stream_of_100000_events_is_read_in_bounded_memory(rulebase, monkeypat
     """Memory follows the messages and a bounded window of event ids, not the events or the file."""
     import spor.evidence.events
 
-    spec = rulebase.evidence.events
+    spec = evidence_spec(rulebase).events
     size = 100_000 * len(event(1, "delivered", "m1", 1))  # about 13 MB of text
     assert memory_reading(spec, 100_000)[1] < min(16 << 20, size * 1.2)
     monkeypatch.setattr(spor.evidence.events, "MAX_IDS", 5_000)  # the same bound, reached sooner

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from spor.cli import cli
 from spor.common.errors import EngineFailure, InputError
-from spor.rulebase.loader import load
+from spor.api import load
 
 from .conftest import ROOT, RULES
 

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from spor.common.errors import InputError
-from spor.rulebase.loader import load
+from spor.api import load
 
 from .conftest import ROOT
 

@@ -16,7 +16,7 @@ from spor.rulebase.cases import case_from_document
 from spor.cli import cli
 from spor.rulebase.model import OUTCOME
 from spor.common.reader import Document
-from spor.output.render import as_json
+from spor.output.record import as_json
 from spor.rulebase.vocabulary import words
 
 from .conftest import RULES
@@ -42,7 +42,7 @@ def valid_cases(draw, rulebase):
 
 
 def _rulebase():
-    from spor.rulebase.loader import load
+    from spor.api import load
 
     return load(RULES).rulebase
 

@@ -17,7 +17,7 @@ import pytest
 from spor.inference.compiler import ALIAS, CASE_KEY, compile_rulebase, rule_name, snapshot_key
 from spor.rulebase.conditions import facts_read
 from spor.common.errors import EngineFailure
-from spor.rulebase.loader import load
+from spor.api import load
 from spor.inference.session import Session
 
 from .conftest import ROOT

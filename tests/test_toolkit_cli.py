@@ -196,7 +196,7 @@ def test_every_schema_field_is_described_in_both_languages(name):
 
 def test_graph_escapes_markup_from_rule_files(tmp_path):
     from spor.analysis.graph import dot, mermaid
-    from spor.rulebase.loader import load
+    from spor.api import load
 
     folder = tmp_path / "rb"
     shutil.copytree(ROOT / "tests" / "fixtures" / "printer", folder)

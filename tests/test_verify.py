@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from spor.inference.evaluate import Evaluator
-from spor.rulebase.loader import load
+from spor.api import load
 from spor.analysis.verify import verify
 
 from .conftest import RULES

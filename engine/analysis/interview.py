@@ -22,6 +22,23 @@ from spor.rulebase.model import OUTCOME
 from spor.inference.relevance import possible_values
 
 
+# The words an agent types at a question, in both languages, by the command they stand for
+COMMANDS = {
+    "why": {"?", "why", "hvorfor"},
+    "how": {"how", "hvordan"},
+    "back": {"back", "tilbake", "angre"},
+    "skip": {"skip", "hopp over", "vet ikke", "don't know", "unknown", "ukjent"},
+    "restart": {"restart", "start på nytt", "omstart"},
+    "quit": {"quit", "exit", "q", "avslutt"},
+}
+
+
+def command(line: str) -> str | None:
+    """The command a typed line stands for (why, how, back, skip, restart, quit), or None for an answer."""
+    word = " ".join(line.lower().split())
+    return next((name for name, words in COMMANDS.items() if word in words), None)
+
+
 @record
 class Waiting:
     """A rule that waits on a fact: what it would conclude, and what else it needs."""
@@ -35,6 +52,9 @@ class Interview:
     evaluator: Evaluator
     facts: dict = field(default_factory=dict)  # the case's facts at the start
     history: list = field(default_factory=list)  # (fact id, value id or None for "skipped"), in order
+    case_id: str = "ask"
+    title: str = ""
+    notes: str = ""
 
     def __post_init__(self):
         self.rulebase = self.evaluator.rulebase
@@ -44,6 +64,10 @@ class Interview:
     # -- state --------------------------------------------------------------
     def known(self) -> dict:
         return {**self.start, **{fact: value for fact, value in self.history if value is not None}}
+
+    def result(self) -> Result:
+        """The case as the interview knows it now, evaluated."""
+        return self.evaluator.evaluate(self.known(), case_id=self.case_id, title=self.title, notes=self.notes)
 
     @property
     def skipped(self) -> list:

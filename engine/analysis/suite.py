@@ -33,7 +33,7 @@ class CaseRun:
 
 
 def discover(paths) -> list:
-    """Case files under ``paths`` (files as given, folders searched recursively, sorted)."""
+    """Case files under ``paths`` (files as given, folders searched as ``cases.case_files`` does)."""
     found, problems = [], []
     for raw in paths:
         path = Path(raw)
@@ -119,3 +119,37 @@ def total_percent(files: list) -> float:
     total = sum(f.counts()[1] for f in files)
     return 100.0 * hit / total if total else 100.0
 
+
+
+@record
+class SuiteReport:
+    """What ``spor test`` found: each case's run, and the coverage when it was asked for."""
+
+    runs: list  # of CaseRun
+    files: list = field(default_factory=list)  # of FileCoverage; empty when coverage was not asked for
+    fail_under: float | None = None
+    pattern: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for run in self.runs if run.status == status)
+
+    @property
+    def percent(self) -> float | None:
+        return total_percent(self.files) if self.files else None
+
+    @property
+    def below(self) -> bool:
+        percent = self.percent
+        return self.fail_under is not None and percent is not None and percent < self.fail_under
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.count("fail") or self.count("error") or self.below or not self.runs)
+
+
+def run_suite(rulebase: Rulebase, paths, pattern: str | None = None, with_coverage: bool = False,
+               fail_under: float | None = None) -> SuiteReport:
+    """Run the case files under ``paths`` on ``rulebase``; with coverage when asked or when it must be met."""
+    runs = run_cases(discover(paths), Evaluator(rulebase), Normaliser(rulebase), pattern)
+    files = coverage(rulebase, runs) if (with_coverage or fail_under is not None) else []
+    return SuiteReport(runs, files, fail_under, pattern)

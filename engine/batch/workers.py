@@ -30,6 +30,7 @@ import time
 from collections import deque
 from multiprocessing.connection import wait
 
+from spor.batch.decisions import decide_record
 from spor.common.errors import EngineFailure, InputError, Problem
 
 WINDOW = 4000  # records read ahead of the first one not yet written
@@ -208,8 +209,7 @@ def _decided(items, cache, workers):
 
 def _found(cache, failed, item, key):
     """The decision for a record, as batch._decision gives it; one evicted from a full cache is decided here."""
-    from spor.batch.runner import _decision
 
     if key is None:
         return None
-    return cache.entries.get(key) or failed.get(key) or _decision(cache, item)
+    return cache.entries.get(key) or failed.get(key) or decide_record(cache, item)

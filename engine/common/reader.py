@@ -224,7 +224,7 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
             if "duplicate key" in exc.problems[0].message:
                 raise  # YAML found it too, at its line and column
             raise InputError([Problem(name, f"duplicate key {duplicate!r}: each key may appear once")]) from None
-        _check_plain(name, data)
+        check_plain(name, data)
         return Document(name, data)  # valid JSON that YAML cannot read (tabs, very long keys): no positions
     doc.data = data
     return doc
@@ -280,7 +280,7 @@ def _parse_json(name: str, text: str) -> tuple:
     return data, (duplicates[0] if duplicates else None)
 
 
-def _check_plain(name: str, data) -> None:
+def check_plain(name: str, data) -> None:
     """The depth and text checks the YAML path makes while composing, for data read by json."""
     stack = [(data, 1)]
     while stack:

@@ -18,6 +18,7 @@ import math
 from collections import deque
 
 from spor.common.errors import Problem
+from spor.common.files import strip_bom
 from spor.evidence.findings import EVENTS, Finding, clean
 from spor.evidence.reports import codes_in
 
@@ -111,8 +112,8 @@ def _lines(stream, source, problems, counts):
                 raw = stream.readline(MAX_EVENT)
             yield number, None
             continue
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
+        if number == 1:
+            raw = strip_bom(raw)
         try:
             yield number, raw.decode("utf-8")
         except UnicodeDecodeError as exc:

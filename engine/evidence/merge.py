@@ -3,7 +3,7 @@
 A file is read as an event log (JSON: ``.json``, ``.jsonl``, ``.ndjson``,
 or text starting with ``[`` or ``{``) or else as a returned message. What
 a finding means, whose side must act and which case facts it implies come
-from the rulebase's ``evidence:`` (model.Evidence), so the same code serves
+from the rulebase's ``evidence:`` (``spec.EvidenceSpec``), so the same code serves
 any article. A finding's status code and classification imply facts only
 when its own action or event does (a delivery that failed, an event that
 decides the status): on a notice that decides nothing they only explain.
@@ -19,13 +19,15 @@ import stat
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
+from spor.common.files import JSON_LINES_SUFFIXES, files_in, strip_bom
 from spor.inference.evaluate import Notice
 from spor.evidence.findings import EVENTS, REPORT, Finding
 from spor.common.reader import read_bytes
 from spor.common.records import field, record
+from spor.evidence.spec import evidence_spec
 
 MAX_MESSAGE_BYTES = 32 << 20  # a returned message larger than this is refused
-EVENT_SUFFIXES = (".json", ".jsonl", ".ndjson")
+EVENT_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 SUFFIXES = (".eml", *EVENT_SUFFIXES)  # the files a folder of evidence stands for
 HEADER_START = (b"From ", b"Return-Path:", b"Received:")
 
@@ -51,10 +53,24 @@ class Reading:
     counts: dict = field(default_factory=dict)
 
 
+def readings(names, rulebase, recipient: str | None = None):
+    """A Reading for each evidence file named, one at a time; a folder stands for its evidence files (a folder
+    with none is a Reading with that problem), and a file that cannot be read never stops the others."""
+    for name in names:
+        if not Path(name).is_dir():
+            yield read_evidence(name, rulebase, recipient=recipient)
+            continue
+        inside = files_in(Path(name), SUFFIXES)
+        if not inside:
+            yield Reading(name, "", problems=[Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")])
+        for path in inside:
+            yield read_evidence(str(path), rulebase, recipient=recipient)
+
+
 def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
     """Read one evidence file; problems are collected in the Reading, never raised."""
     source = shown(path)
-    spec = rulebase.evidence
+    spec = evidence_spec(rulebase)
     try:
         _regular_file(source, Path(path))
         looks_like_json = _is_event_log(Path(path))
@@ -92,7 +108,7 @@ def _is_event_log(path: Path) -> bool:
     """Whether a file's text starts like JSON (an event log) rather than like a mail message."""
     try:
         with open(path, "rb") as handle:
-            start = handle.read(512).removeprefix(b"\xef\xbb\xbf").lstrip()
+            start = strip_bom(handle.read(512)).lstrip()
     except OSError:
         return False  # read_bytes says why
     return start[:1] in (b"[", b"{")
@@ -103,21 +119,20 @@ def _read_event_log(path, source, rulebase, recipient) -> Reading:
 
     try:
         with open(path, "rb") as stream:
-            findings, problems, counts = read_events(stream, source, rulebase.evidence.events, recipient=recipient)
+            findings, problems, counts = read_events(stream, source, evidence_spec(rulebase).events, recipient=recipient)
     except OSError as exc:
         raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
     if not findings and not problems:
         problems = [Problem(source, f"holds no events for {recipient}" if recipient and counts["events"] else
                             "holds no events (expected a JSON array of events, or one event per line)")]
-    return Reading(source, EVENTS, [explain(f, rulebase.evidence) for f in findings], problems, counts)
+    return Reading(source, EVENTS, [explain(f, evidence_spec(rulebase)) for f in findings], problems, counts)
 
 
 def _read_message(path, source, rulebase, recipient) -> Reading:
     from spor.evidence.reports import read_report
 
     data = read_bytes(source, path, max_bytes=MAX_MESSAGE_BYTES)
-    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark some editors write
-        data = data[3:]
+    data = strip_bom(data)
     start = data[:4096].lstrip(b"\r\n")
     if not start:
         raise InputError([Problem(source, "the file is empty: expected a returned mail message (.eml)")])
@@ -126,7 +141,7 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
         raise InputError([Problem(source, "not a mail message: expected header lines such as \"From: ...\" and "
                                   "\"Subject: ...\" (a returned message saved as .eml), or an event log (JSON)", 1)])
     try:
-        findings = read_report(data, source, rulebase.evidence.reports)
+        findings = read_report(data, source, evidence_spec(rulebase).reports)
     except RecursionError:
         raise InputError([Problem(source, "its MIME parts are nested too deeply to be read (a damaged or hostile "
                                   "message?)")]) from None
@@ -137,7 +152,7 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
             named = ", ".join(f.recipient for f in findings[:5] if f.recipient) or "none could be read"
             problems.append(Problem(source, f"says nothing about {recipient} (its recipients: {named})"))
         findings = kept
-    return Reading(source, "message", [explain(f, rulebase.evidence) for f in findings], problems)
+    return Reading(source, "message", [explain(f, evidence_spec(rulebase)) for f in findings], problems)
 
 
 def _header_line(line: bytes) -> bool:

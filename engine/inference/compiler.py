@@ -15,9 +15,6 @@ unknown fact never satisfies "is not X" (three-valued logic, as in
 """
 from __future__ import annotations
 
-import itertools
-import json
-from collections import Counter
 
 from spor.rulebase.conditions import All, Any, In, Known, Not
 from spor.rulebase.model import OUTCOME, Rulebase
@@ -26,14 +23,10 @@ OUTCOME_KEY = "_outcome"  # fact ids start with a letter, so this cannot clash
 CASE_KEY = "_case"  # every snapshot has it, and every rule tests it first
 ALIAS = "m"
 # durable-rules loops forever building a node with 512 or more sibling
-# conditions (shared/notes/durable-rules.md); stay well below.
+# conditions (docs/durable-rules.md); stay well below.
 MAX_SIBLINGS = 500
 MAX_REGEX = 3000  # characters; the engine refuses ~4,000 (error 503)
 MAX_ENGINE_RULES = 4095  # one ruleset takes 4,096 rules (error 106 beyond); spor adds its priming rule
-MAX_PATHS = 20000  # per rule, when modelling the network
-# durable-rules matches with a stack of 64 pending tests (events.c, MAX_STACK_SIZE) and fails a case beyond
-# (error 303); spor's model of it (compiler.deepest) is an upper bound, exact for decision tables (64 runs, 65 fails)
-MAX_PENDING = 64
 # durable-rules orders by priority, lower first, but only for values of 0 and
 # up (a negative one fires last); the schema allows -1000..1000
 PRIORITY_OFFSET = 1000
@@ -115,111 +108,6 @@ def one_of(fact: str, values: list) -> dict:
     chunks.append(current)
     tests = [{fact: c[0]} if len(c) == 1 else {"$mt": {fact: "|".join(c)}} for c in chunks]
     return _join("$or", tests)
-
-
-def fan_out(rules, built=None) -> tuple:
-    """(widest fan-out, rule ids under it) of the network the engine would build.
-
-    Models what durable-rules does with a ruleset: each rule's expression
-    becomes paths of tests (``$and`` in sequence, ``$or`` as alternatives),
-    and rules that start with the same tests share those nodes. The widest
-    node must stay under the engine's limit.
-    """
-    trie, owners = built or network(rules)
-    widest_node, widest_key = _widest(trie, ())
-    return widest_node, sorted(owners.get(widest_key, ()))
-
-
-def network(rules) -> tuple:
-    """(trie of tests, rule ids under each node's path): the engine's network as spor models it (for fan_out, deepest)."""
-    trie: dict = {}
-    owners: dict = {}
-    for rule in rules:
-        for path in _paths(rule_expression(rule)):
-            node, key = trie, ()
-            for atom in path:
-                node = node.setdefault(atom, {})
-                key += (atom,)
-                owners.setdefault(key[:-1], set()).add(rule.id)
-    return trie, owners
-
-
-def deepest(rules, built=None) -> tuple:
-    """(most tests the engine may hold pending at once while matching one case, rule ids under it).
-
-    durable-rules walks its network with a stack of 64 entries and fails
-    the case (error 303) when a node's passing tests do not fit: it pushes
-    every test under a node that the case passes, then goes down the last.
-    This bounds that from above: under a node, equality and value-list tests
-    on one fact count as many as can pass together (a value is in how many
-    lists), every other test (known, unknown, not equal, and the node that
-    joins an ``$or``, one per rule) as passing.
-    """
-    trie, owners = built or network(rules)
-    depth, key, _ = _deepest(trie, ())
-    return depth, sorted(owners.get(key, ()))
-
-
-def _deepest(node: dict, key: tuple) -> tuple:
-    """(pending tests at most below ``node``, the path of the node on the way that adds most, how many it adds)."""
-    passing = _passing(node)
-    if not passing:
-        return 0, key, 0
-    below, where, most = max((_deepest(child, key + (atom,)) for atom, child in node.items()), key=lambda found: found[0])
-    if passing >= most:
-        where, most = key, passing
-    return passing - 1 + max(below, 1), where, most
-
-
-def _passing(children: dict) -> int:
-    """How many of these sibling tests one case can pass at once, at most."""
-    lists: dict = {}  # fact -> the value sets of its equality and list tests
-    others = 0
-    for atom in children:
-        (op, arg), = json.loads(atom).items()
-        if not op.startswith("$"):
-            lists.setdefault(op, []).append({str(arg)})
-        elif op == "$mt" and len(arg) == 1:
-            (fact, pattern), = arg.items()
-            lists.setdefault(fact, []).append(set(pattern.split("|")))
-        else:
-            others += 1
-    for sets in lists.values():
-        others += max(Counter(value for values in sets for value in values).values())  # the value in most of them
-    return others
-
-
-def _widest(node: dict, key: tuple) -> tuple:
-    best = (len(node), key)
-    for atom, child in node.items():
-        found = _widest(child, key + (atom,))
-        if found[0] > best[0]:
-            best = found
-    return best
-
-
-def _paths(expr) -> list:
-    """The sequences of single tests an expression stands for (its disjunctive normal form)."""
-    if isinstance(expr, dict) and set(expr) == {"$and"}:
-        out = [()]
-        for part in expr["$and"]:
-            out = [a + b for a in out for b in _paths(part)]
-            if len(out) > MAX_PATHS:
-                raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
-        return out
-    if isinstance(expr, dict) and set(expr) == {"$or"}:
-        # the engine joins an $or's alternatives in a node of its own (rete.c createForwardAlpha), never shared with
-        # another rule's, and every case passes it: what follows the $or hangs under that node
-        join = json.dumps({FORWARD: next(_FORWARDS)})
-        out = [p + (join,) for part in expr["$or"] for p in _paths(part)]
-        if len(out) > MAX_PATHS:
-            raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
-        return out
-    return [(json.dumps(expr, sort_keys=True),)]
-
-
-FORWARD = "$forward"  # spor's name, in its model, for the engine's join node of an $or
-_FORWARDS = itertools.count(1)
 
 
 class TooWide(Exception):

@@ -2,16 +2,17 @@
 
 Each finding shows what was read (recipient, codes, servers, events), what
 each part means and whose side must act, from the rulebase, and the case
-facts it implies. Kept apart from ``render`` so that the result renderers
-stay small; ``render`` calls :func:`lines` for a result's evidence.
+facts it implies. ``text`` calls :func:`lines` for a result's evidence, and
+``record`` calls :func:`as_json`.
 """
 from __future__ import annotations
 
 import json
 
 from spor.evidence.findings import EVENTS, NOT_REPORT, UNREAD
+from spor.evidence.spec import evidence_spec
 from spor.common.messages import text as t
-from spor.output.render import _wrap  # one line style for all text output
+from spor.output.layout import wrap  # one line style for all text output
 
 
 def lines(explained, rulebase, lang: str, indent: str = "  ") -> list:
@@ -21,25 +22,25 @@ def lines(explained, rulebase, lang: str, indent: str = "  ") -> list:
         f = item.finding
         if f.kind in (NOT_REPORT, UNREAD):
             label = t("ev_not_report" if f.kind == NOT_REPORT else "ev_unread", lang)
-            out.append(_wrap(f"{f.source}: {label}: {f.note}", indent + "  ", indent))
+            out.append(wrap(f"{f.source}: {label}: {f.note}", indent + "  ", indent))
             continue
         head = f"{f.source}: {f.recipient or '?'}" + (f" ({f.note})" if f.note and f.kind != EVENTS else "")
-        out.append(_wrap(head, indent + "  ", indent))
+        out.append(wrap(head, indent + "  ", indent))
         inner = indent + "  "
         for meaning in item.meanings:
-            out.append(_wrap(f"{_what(meaning, f, lang)}: {meaning.meaning.get(lang)} ({', '.join(meaning.cites)})",
+            out.append(wrap(f"{_what(meaning, f, lang)}: {meaning.meaning.get(lang)} ({', '.join(meaning.cites)})",
                              inner + "  ", inner))
         for key, value in (("ev_reply", f.reply), ("ev_diagnostic", f.diagnostic), ("ev_reporting", f.reporting),
                            ("ev_remote", f.remote)):
             if value:
-                out.append(_wrap(f"{t(key, lang)}: {value}", inner + "  ", inner))
+                out.append(wrap(f"{t(key, lang)}: {value}", inner + "  ", inner))
         if f.kind == EVENTS and f.events:
-            out.append(_wrap(f"{t('ev_events', lang)}: {', '.join(f.events)} ({f.note})", inner + "  ", inner))
+            out.append(wrap(f"{t('ev_events', lang)}: {', '.join(f.events)} ({f.note})", inner + "  ", inner))
         if item.side:
-            out.append(_wrap(f"{t('side', lang)}: {rulebase.sides[item.side].get(lang)}", inner + "  ", inner))
+            out.append(wrap(f"{t('side', lang)}: {rulebase.sides[item.side].get(lang)}", inner + "  ", inner))
         if item.facts:
             shown = ", ".join(f"{name} = {value}" for name, value in item.facts.items())
-            out.append(_wrap(f"{t('ev_implies', lang)}: {shown}", inner + "  ", inner))
+            out.append(wrap(f"{t('ev_implies', lang)}: {shown}", inner + "  ", inner))
     return out or [indent + t("ev_nothing", lang)]
 
 
@@ -68,3 +69,17 @@ def as_json(item, rulebase, lang: str) -> dict:
 
 def json_line(item, rulebase, lang: str) -> str:
     return json.dumps(as_json(item, rulebase, lang), ensure_ascii=False)
+
+
+def heading(reading, rulebase, lang: str) -> str:
+    """The line above a file's findings: its name and what kind of evidence it was read as."""
+    spec = evidence_spec(rulebase)
+    label = {"events": spec.events, "message": spec.reports}.get(reading.kind)
+    return f"{reading.source}: {label.label.get(lang) if label else reading.kind}"
+
+
+def tally(files_read: int, found: int, counted: dict) -> str:
+    """The closing line of ``spor evidence``: files, findings, and what the event logs held."""
+    events = (f"; events: {counted['events']:,} read, {counted['repeated']:,} repeated (counted once), "
+              f"{counted['unranked']:,} that decide nothing, {counted['bad']:,} not readable") if counted else ""
+    return f"spor evidence: {files_read} file(s), {found} finding(s){events}"

@@ -3,7 +3,7 @@
 Parsing YAML with positions and validating against the JSON Schema (which
 alone costs a 0.2 s import) is most of the start-up of ``spor run``. A
 rulebase whose files have exactly the same bytes as one that loaded before
-(same spor version, same schema) is read back as the plain data it was
+(same spor version and code, same schema, same extensions) is read back as the plain data it was
 validated as; the references between files are still checked on every load.
 Only files that passed validation are written; the cache holds data (JSON),
 never code. ``SPOR_CACHE_DIR`` moves it; ``SPOR_CACHE=off`` turns it off; a
@@ -11,6 +11,7 @@ cache folder that cannot be written is simply not used.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import zlib
@@ -21,7 +22,6 @@ from spor.common.errors import InputError
 
 MAX_FILE_BYTES = 16 << 20
 KEEP = 32  # cache entries kept; older ones are removed when a new one is written
-CHECKS = 3  # raise when the loader checks more: a rulebase cached before is then loaded and checked again
 
 
 def enabled() -> bool:
@@ -35,12 +35,37 @@ def folder() -> Path:
     return Path(base) / "spor"
 
 
-def rulebase_key(files) -> tuple:
-    """(key, bytes of each file or None) for rule files; the key changes with any byte of them."""
+def fingerprint(package: str) -> bytes:
+    """A checksum of the name and bytes of every Python module under ``package``."""
+    crc = 0
+    for top, folders, names in os.walk(package):  # os.walk, not pathlib's rglob: this runs at every start (~1 ms)
+        folders.sort()
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(top, name)
+                with open(path, "rb") as handle:
+                    crc = zlib.crc32(handle.read(), zlib.crc32(path[len(package):].encode(), crc))
+    return f"{crc:08x}".encode()
+
+
+@functools.cache
+def code_fingerprint() -> bytes:
+    """The fingerprint of spor's own code as installed: any change to the code that checks rulebases changes it.
+
+    So no constant has to be raised by hand when the checks change: a
+    rulebase cached by other code is loaded and checked again.
+    """
+    return fingerprint(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def rulebase_key(files, extensions=()) -> tuple:
+    """(key, bytes of each file or None) for rule files; the key changes with any byte of them, with spor's
+    version and code, with the rule-file schema, and with the extensions that read and check them."""
     from spor.common.reader import read_bytes
     from spor.common.resources import schemas_dir
 
-    parts = [f"spor {__version__} checks {CHECKS}".encode(), (schemas_dir() / "rulefile.schema.json").read_bytes()]
+    parts = [f"spor {__version__}".encode(), code_fingerprint(), " ".join(extensions).encode(),
+             (schemas_dir() / "rulefile.schema.json").read_bytes()]
     blobs = []
     for path in files:
         try:

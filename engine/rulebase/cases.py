@@ -15,17 +15,29 @@ from pathlib import Path
 from spor.common import schemas
 from spor.rulebase import vocabulary
 from spor.common.errors import InputError, Problem
+from spor.common.files import DOCUMENT_SUFFIXES, atomic_write, files_in
 from spor.rulebase.model import OUTCOME, Rulebase
 from spor.common.reader import Document, read_document
 from spor.common.suggest import closest
 
 MAX_CASE_BYTES = 1 << 20
-CASE_SUFFIXES = (".yaml", ".yml", ".json")
+CASE_SUFFIXES = DOCUMENT_SUFFIXES
 
 
 def case_files(folder: Path) -> list:
-    """The case files under a folder, searched recursively, in name order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in CASE_SUFFIXES and p.is_file())
+    """The case files under a folder, searched recursively, in path order (``files.files_in``'s policy)."""
+    return files_in(folder, CASE_SUFFIXES)
+
+
+def case_paths(arguments) -> list:
+    """Command-line case arguments as paths: a folder stands for its case files; files and ``-`` stay as given."""
+    paths: list = []
+    for argument in arguments:
+        if argument != "-" and Path(argument).is_dir():
+            paths += map(str, case_files(Path(argument)))
+        else:
+            paths.append(argument)
+    return paths
 
 
 @record
@@ -142,3 +154,34 @@ def load_case(path, normaliser: Normaliser, *, stream=None, name: str | None = N
     """Read a case file (``-`` with ``stream`` for standard input)."""
     doc = read_document(path, name=name, max_bytes=MAX_CASE_BYTES, stream=stream)
     return case_from_document(doc, normaliser)
+
+
+def write_case(path, start: Case | None, case_id: str, facts: dict, note=()) -> list:
+    """Write a case file (YAML, atomically) with ``facts``; what the starting case held is kept.
+
+    ``note``: lines added to the case's notes (which facts came from
+    evidence, not from the agent). Returns the lines left out because the
+    notes would be longer than a case may hold (it would be refused when
+    read back). Raises InputError when the file cannot be written.
+    """
+    import yaml
+
+    data: dict = {"id": case_id}
+    if start and start.title:
+        data["title"] = start.title
+    notes, left_out = start.notes if start and start.notes else "", []
+    for line in note:
+        if len(notes) + 1 + len(line) > schemas.MAX_NOTES:
+            left_out.append(line)
+            continue
+        notes = f"{notes}\n{line}" if notes else line
+    if notes:
+        data["notes"] = notes
+    data["facts"] = facts
+    if start and start.expect and start.document is not None:
+        data["expect"] = start.document.data["expect"]  # as written, not normalised
+    try:
+        atomic_write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot be written: {exc.strerror or exc}")]) from None
+    return left_out

@@ -114,36 +114,6 @@ class Meaning:
 
 
 @record
-class ReportSpec:
-    """How to read a returned message (a bounce), from the rulebase's ``evidence.reports``."""
-
-    label: Text
-    actions: dict  # action -> Meaning
-    patterns: dict = field(default_factory=dict)  # pattern list name -> tuple of regex texts
-    report_types: tuple = ()  # multipart/report report-type values that are complaints, not bounces
-
-
-@record
-class EventSpec:
-    """How to read a provider's event log, from the rulebase's ``evidence.events``."""
-
-    label: Text
-    fields: dict  # part -> tuple of field names tried in order
-    ranks: dict  # event -> rank
-    meanings: dict  # "event" or "event/type" -> Meaning
-
-
-@record
-class Evidence:
-    """Everything a rulebase says about reading evidence; absent parts are None or empty."""
-
-    reports: ReportSpec | None = None
-    events: EventSpec | None = None
-    classifications: dict = field(default_factory=dict)  # label -> Meaning
-    codes: dict = field(default_factory=dict)  # "5.1.1", "5.1" or "5" -> Meaning
-
-
-@record
 class Rulebase:
     id: str
     title: Text
@@ -159,7 +129,7 @@ class Rulebase:
     files: tuple = ()
     origins: dict = field(default_factory=dict)  # ("section", "§1") -> Origin
     references: dict = field(default_factory=dict)  # "RFC 3463" -> Text: sources beyond the article
-    evidence: Evidence = field(default_factory=Evidence)
+    extensions: dict = field(default_factory=dict)  # section name -> what an Extension read from it (``evidence``)
     rules_for: dict = field(default_factory=dict)  # target -> [Rule]
 
     def __post_init__(self):

@@ -8,72 +8,11 @@ the product to find them.
 """
 from __future__ import annotations
 
-import json
-import os
-import textwrap
-
 from spor.inference.evaluate import Result
 from spor.common.messages import text as t
-from spor.rulebase.model import PLACEHOLDER
-
-WIDTH = 88
-
-
-def fill(template: str, result: Result, lang: str) -> str:
-    """Replace ``{fact}`` in an outcome text with the label of the case's value."""
-    facts = result.facts
-    unknown = t("unknown", lang)
-    return PLACEHOLDER.sub(
-        lambda m: result.rulebase.label(m.group(1), facts[m.group(1)], lang) if m.group(1) in facts else unknown,
-        template,
-    )
-
-
-def as_json(result: Result, lang: str = "nb") -> dict:
-    """The result as the plain data ``schemas/result.schema.json`` describes."""
-    rb = result.rulebase
-    outcome = result.outcome
-    return {
-        "case": result.case_id,
-        "source": result.source,
-        "title": result.title,
-        "notes": result.notes,
-        "rulebase": rb.id,
-        "outcome": outcome.id if outcome else None,
-        "side": outcome.side if outcome else None,
-        "verdict": fill(outcome.verdict.get(lang), result, lang) if outcome else None,
-        "complete": result.complete,
-        "facts": result.facts,
-        "given": list(result.given),
-        "derived": list(result.derived),
-        "missing": [
-            {"fact": fact.id, "question": fact.prompt(lang), "where": fact.where.get(lang) if fact.where else None,
-             "values": list(fact.value_ids())}
-            for fact in result.missing
-        ],
-        "trace": [
-            {"rule": f.rule.id, "title": f.rule.title.get(lang), "file": os.path.basename(f.rule.file),
-             "cites": list(f.rule.cites), "saw": f.saw, "concluded": {f.rule.target: f.rule.value}}
-            for f in result.trace
-        ],
-        "warnings": [
-            {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
-            for w in result.warnings
-        ],
-        **({"evidence": _evidence_json(result, lang)} if result.evidence else {}),
-    }
-
-
-def _evidence_json(result: Result, lang: str) -> list:
-    from spor.output.evidence import as_json as finding_json
-
-    return [finding_json(item, result.rulebase, lang) for item in result.evidence]
-
-
-def _wrap(body: str, indent: str, first: str | None = None) -> str:
-    return textwrap.fill(body, WIDTH, initial_indent=first if first is not None else indent,
-                         subsequent_indent=indent, break_on_hyphens=False)
-
+from spor.output.evidence import lines as evidence_lines
+from spor.output.layout import wrap
+from spor.output.record import fill, json_line, why_not_line
 
 def _value(result: Result, fact: str, value, lang: str) -> str:
     if value is None:
@@ -102,20 +41,20 @@ def reasons(result: Result, lang: str) -> list:
     lines = []
     for i, firing in enumerate(result.trace, 1):
         rule, saw, concluded = _reason(result, firing, lang)
-        lines.append(_wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
-        lines.append(_wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
-        lines.append(_wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
+        lines.append(wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
+        lines.append(wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
+        lines.append(wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
     return lines
 
 
 def question(fact, lang: str, number: int | None = None) -> str:
     """A question as ``spor ask`` shows it: the text, the numbered answers, where to look."""
     head = f"{number}. " if number else ""
-    lines = [_wrap(f"{fact.prompt(lang)} ({fact.id})", "   ", head)]
+    lines = [wrap(f"{fact.prompt(lang)} ({fact.id})", "   ", head)]
     for i, value in enumerate(fact.values, 1):
         lines.append(f"   {i}) {value.id} — {value.label.get(lang)}")
     if fact.where:
-        lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "   ", "   "))
+        lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "   ", "   "))
     return "\n".join(lines)
 
 
@@ -128,12 +67,12 @@ def why(interview, fact, lang: str) -> str:
         rule = item.rule
         target = t("outcome", lang) if rule.target == "outcome" else _fact_label_rb(rb, rule.target, lang)
         value = rule.value if rule.target == "outcome" else rb.label(rule.target, rule.value, lang)
-        lines.append(_wrap(f"{rule.id} ({', '.join(rule.cites)}): {rule.title.get(lang)}", "      ", "  - "))
-        lines.append(_wrap(f"{t('ask_gives', lang)}: {target} = {value}", "      ", "      "))
+        lines.append(wrap(f"{rule.id} ({', '.join(rule.cites)}): {rule.title.get(lang)}", "      ", "  - "))
+        lines.append(wrap(f"{t('ask_gives', lang)}: {target} = {value}", "      ", "      "))
         if item.also_needs:
-            lines.append(_wrap(f"{t('ask_also', lang)}: {', '.join(item.also_needs)}", "      ", "      "))
+            lines.append(wrap(f"{t('ask_also', lang)}: {', '.join(item.also_needs)}", "      ", "      "))
     if chain:
-        lines.append(_wrap(t("ask_chain", lang, chain=" → ".join(_fact_label_rb(rb, c, lang) for c in chain)), "  ", "  "))
+        lines.append(wrap(t("ask_chain", lang, chain=" → ".join(_fact_label_rb(rb, c, lang) for c in chain)), "  ", "  "))
     else:
         lines.append("  " + t("ask_chain_direct", lang))
     return "\n".join(lines)
@@ -155,19 +94,12 @@ def why_not(result: Result, rival, lang: str) -> list:
         return lines + [f"  {t('why_not_stopped', lang, count=f'{MAX_VARIANTS:,}')}"]
     rb = result.rulebase
     verdict = fill(rival.outcome.verdict.get(lang), result, lang)
-    lines.append(_wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
+    lines.append(wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
     for change in rival.changes:
         old = rb.label(change.fact, change.old, lang) if change.old else t("why_not_unset", lang)
-        lines.append(_wrap(f"{t('why_not_if', lang)} {_fact_label(result, change.fact, lang)} = "
+        lines.append(wrap(f"{t('why_not_if', lang)} {_fact_label(result, change.fact, lang)} = "
                            f"{rb.label(change.fact, change.new, lang)} ({t('why_not_instead', lang)} {old})", "      ", "    - "))
     return lines
-
-
-def rival_json(rival) -> dict | None:
-    if rival is None or rival.outcome is None:
-        return None
-    return {"outcome": rival.outcome.id,
-            "changes": [{"fact": c.fact, "from": c.old, "to": c.new} for c in rival.changes]}
 
 
 def text(result: Result, lang: str = "nb") -> str:
@@ -176,26 +108,24 @@ def text(result: Result, lang: str = "nb") -> str:
     lines.append(f"{t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""))
     outcome = result.outcome
     if outcome:
-        lines.append(_wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
+        lines.append(wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
         lines.append(f"{t('side', lang)}: {rb.sides[outcome.side].get(lang)}")
         lines += ["", f"{t('steps', lang)}:"]
         for i, step in enumerate(outcome.steps[lang], 1):
-            lines.append(_wrap(fill(step, result, lang), "     ", f"  {i}. "))
-        lines += ["", f"{t('reply', lang)}:", _wrap(fill(outcome.reply.get(lang), result, lang), "  ")]
+            lines.append(wrap(fill(step, result, lang), "     ", f"  {i}. "))
+        lines += ["", f"{t('reply', lang)}:", wrap(fill(outcome.reply.get(lang), result, lang), "  ")]
     else:
         lines.append(t("incomplete", lang))
         if result.missing:
             lines += ["", f"{t('missing', lang)}:"]
         for i, fact in enumerate(result.missing, 1):
-            lines.append(_wrap(f"{fact.id}: {fact.prompt(lang)}", "     ", f"  {i}. "))
+            lines.append(wrap(f"{fact.id}: {fact.prompt(lang)}", "     ", f"  {i}. "))
             answers = ", ".join(f"{v.id} ({v.label.get(lang)})" for v in fact.values)
-            lines.append(_wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
+            lines.append(wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
             if fact.where:
-                lines.append(_wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
+                lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
     lines += ["", f"{t('why', lang)}:"] + reasons(result, lang)
     if result.evidence:
-        from spor.output.evidence import lines as evidence_lines
-
         lines += ["", f"{t('evidence', lang)}:"] + evidence_lines(result.evidence, rb, lang)
     lines += ["", f"{t('facts', lang)}:"]
     from_evidence = {w.fact for w in result.warnings if w.code == "from_evidence"}
@@ -205,9 +135,9 @@ def text(result: Result, lang: str = "nb") -> str:
     if result.warnings:
         lines += ["", f"{t('warnings', lang)}:"]
         for warning in result.warnings:
-            lines.append(_wrap(warning.message(lang, rb), "    ", "  - "))
+            lines.append(wrap(warning.message(lang, rb), "    ", "  - "))
     if result.notes:
-        lines += ["", f"{t('notes', lang)}:", _wrap(result.notes, "  ")]
+        lines += ["", f"{t('notes', lang)}:", wrap(result.notes, "  ")]
     return "\n".join(lines) + "\n"
 
 
@@ -232,16 +162,25 @@ def markdown(result: Result, lang: str = "nb") -> str:
     if not result.trace:
         out.append(f"- {t('no_rule', lang)}")
     if result.evidence:
-        from spor.output.evidence import lines as evidence_lines
-
         out += ["", f"#### {t('evidence', lang)}", "", "```"] + evidence_lines(result.evidence, rb, lang, "") + ["```"]
     if result.warnings:
         out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang, rb)}" for w in result.warnings]
     return "\n".join(out) + "\n"
 
 
-def json_line(result: Result, lang: str = "nb") -> str:
-    return json.dumps(as_json(result, lang), ensure_ascii=False)
-
-
 RENDERERS = {"text": text, "markdown": markdown, "json": json_line}
+
+
+def render(result: Result, fmt: str, lang: str = "nb", *, explain: bool = False, rival=None) -> str:
+    """A result as ``fmt`` (text, markdown or json); with ``explain``, followed by its nearest rival outcome."""
+    if not explain:
+        return RENDERERS[fmt](result, lang)
+    if fmt == "json":
+        return why_not_line(result, rival, lang)
+    body = RENDERERS[fmt](result, lang)
+    if not result.complete:
+        return body
+    lines = why_not(result, rival, lang)
+    if fmt == "markdown":
+        return body + "\n#### " + lines[0] + "\n\n" + "\n".join(line.strip() for line in lines[1:]) + "\n"
+    return body + "\n" + "\n".join(lines) + "\n"
