@@ -9,6 +9,7 @@ With ``--jobs N`` it also times ``spor batch --jobs N`` in the same runs.
 
     python bench/batch_throughput.py [--count 200000] [--runs 3] [--jobs 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,23 +55,31 @@ def main() -> None:
             spor_times.append(time.perf_counter() - start)
             if args.jobs:
                 start = time.perf_counter()
-                subprocess.run([*command, "--jobs", str(args.jobs)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    [*command, "--jobs", str(args.jobs)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    check=False,
+                )
                 jobs_times.append(time.perf_counter() - start)
             sample = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
             floor_times.append(floor(cases, sample, tmp / "floor.jsonl"))
         lines = sum(1 for _ in open(out, encoding="utf-8"))
         assert lines == args.count, f"spor wrote {lines} records for {args.count}"
         s, f = median(spor_times), median(floor_times)
-        print(f"spor batch: median {s:.2f} s = {args.count / s:,.0f} cases/s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in spor_times)})")
+        print(
+            f"spor batch: median {s:.2f} s = {args.count / s:,.0f} cases/s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in spor_times)})"
+        )
         print(f"floor (json.loads + json.dumps per record): median {f:.2f} s = {args.count / f:,.0f} records/s")
         print(f"ratio spor / floor: {s / f:.2f}x")
         if jobs_times:
             j = median(jobs_times)
-            print(f"spor batch --jobs {args.jobs}: median {j:.2f} s = {args.count / j:,.0f} cases/s "
-                  f"(runs: {', '.join(f'{t:.2f}' for t in jobs_times)}): {s / j:.2f}x one process, "
-                  f"ratio to the floor {j / f:.2f}x")
+            print(
+                f"spor batch --jobs {args.jobs}: median {j:.2f} s = {args.count / j:,.0f} cases/s "
+                f"(runs: {', '.join(f'{t:.2f}' for t in jobs_times)}): {s / j:.2f}x one process, "
+                f"ratio to the floor {j / f:.2f}x"
+            )
 
 
 if __name__ == "__main__":

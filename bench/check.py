@@ -7,6 +7,7 @@ run in the same loop, is `python -c "import yaml, click, durable.engine"`.
 
     python bench/check.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SPOR, header, median, timed  # noqa: E402
 from gen_rulebase import generate  # noqa: E402
 
-SIZES = [("generated 105 rules / 20 facts", 4, 20), ("generated 1,005 rules / 80 facts", 40, 80),
-         ("generated 5,005 rules / 200 facts", 200, 200)]
+SIZES = [
+    ("generated 105 rules / 20 facts", 4, 20),
+    ("generated 1,005 rules / 80 facts", 40, 80),
+    ("generated 5,005 rules / 200 facts", 200, 200),
+]
 
 
 def main() -> None:

@@ -3,10 +3,11 @@
 The baseline is `python -c "import yaml, click, durable.engine"`: the least
 any Python tool built on these libraries pays before doing anything. Runs
 alternate between the two so that machine noise hits both alike. The first
-`spor run` fills the rulebase cache (engine/cache.py); it is timed apart.
+`spor run` fills the rulebase cache (spor/rulebase/cache.py); it is timed apart.
 
     python bench/cold_start.py [--runs 21] [--example examples/payroll-was-it-sent.yaml]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,10 @@ def main() -> None:
     s, b = median(spor_times), median(base_times)
     pairs = median([x / y for x, y in zip(spor_times, base_times)])
     print(f"baseline `import yaml, click, durable.engine`: median {b * 1000:.0f} ms")
-    print(f"spor run (rulebase cache warm): median {s * 1000:.0f} ms, ratio of medians {s / b:.2f}x, "
-          f"median of paired ratios {pairs:.2f}x")
+    print(
+        f"spor run (rulebase cache warm): median {s * 1000:.0f} ms, ratio of medians {s / b:.2f}x, "
+        f"median of paired ratios {pairs:.2f}x"
+    )
     print(f"spor run, first run (fills the cache): {first * 1000:.0f} ms")
     print(f"spor run with SPOR_CACHE=off: median {median(uncached) * 1000:.0f} ms, ratio {median(uncached) / b:.2f}x")
 

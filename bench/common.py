@@ -3,6 +3,7 @@
 Every benchmark compares against a baseline measured in the same run, and
 reports medians of several runs, because this machine is shared and noisy.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"machine: {platform.machine()} {cpu or platform.processor()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"machine: {platform.machine()} {cpu or platform.processor()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def median(values) -> float:
@@ -44,9 +47,11 @@ def timed(command, runs=7, cwd=ROOT, stdin=None, env=None) -> list:
     return times
 
 
-_PEAK = ("import resource, subprocess, sys; "
-         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def peak_rss_mib(command, cwd=ROOT) -> float:

@@ -3,6 +3,7 @@
 Some cases are incomplete (a fact left out) and a share is invalid (an
 unknown value), as in a real export. Deterministic for a given seed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "engine"))
 
 from spor.api import load  # noqa: E402
 from spor.common.resources import default_rules_dir  # noqa: E402

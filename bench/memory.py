@@ -7,6 +7,7 @@ cannot grow with the input.
 
     python bench/memory.py [--small 200000] [--large 2000000]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,10 @@
-"""The editors' commands as a user runs them: check, test, graph, diff, schema."""
+"""The editors' commands as a user runs them: check, test, graph, diff, schema.
+
+check, graph and test on cases of their own run on copies of the heating
+fixture rulebase (tests/fixtures/heating), edited to break them; `spor test`
+and `spor diff` on the shipped examples/ stay on the shipped rulebase, whose
+cases they are. That the shipped rulebase checks clean, and the diagram of
+it in docs/editors.md, are tested in test_shipped_rulebase.py."""
 from __future__ import annotations
 
 import json
@@ -9,19 +15,16 @@ import pytest
 from click.testing import CliRunner
 
 from spor.cli import cli
-from spor.analysis.graph import mermaid
 
-from .conftest import EXAMPLES, ROOT, RULES
+from .conftest import EXAMPLES, HEATING, ROOT, RULES
 
 
 def spor(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture
-def rules_copy(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+def _copy(folder, source):
+    shutil.copytree(source, folder)
 
     def edit(file, old, new):
         path = folder / file
@@ -34,51 +37,60 @@ def rules_copy(tmp_path):
     return edit
 
 
-def test_check_shipped_rulebase_strict_is_clean(rulebase):
-    result = spor("check", "--strict")
-    assert result.exit_code == 0
-    assert result.output.strip() == f"sporing-av-epost: {len(rulebase.rules)} rules, 0 error(s), 0 warning(s)"
+@pytest.fixture
+def rules_copy(tmp_path):
+    """rules_copy(file, old, new) -> a copy of the heating fixture rulebase with one text replaced."""
+    return _copy(tmp_path / "rules", HEATING)
+
+
+@pytest.fixture
+def shipped_copy(tmp_path):
+    """shipped_copy(file, old, new) -> a copy of the shipped rulebase with one text replaced (for `spor diff`)."""
+    return _copy(tmp_path / "shipped", RULES)
 
 
 def test_check_reports_every_schema_error_with_location(rules_copy):
-    rules_copy("20-transport.yaml", "  - id: transport-payroll-builtin", "  - id: Transport-Payroll")
-    folder = rules_copy("30-status.yaml", "    cites: [\"§4\"]\n    when:\n      transport: external",
-                        "    cites: [\"44\"]\n    colour: red\n    when:\n      transport: external")
+    rules_copy("20-source.yaml", "  - id: source-cabin-electric", "  - id: Source-Cabin")
+    folder = rules_copy("30-state.yaml", "    cites: [\"§3\"]\n    when:\n      heat_source: water",
+                        "    cites: [\"44\"]\n    colour: red\n    when:\n      heat_source: water")
     result = spor("check", "--rules", folder)
     assert result.exit_code == 1
     lines = [l for l in result.output.splitlines() if "error[invalid]" in l]
     assert len(lines) == 3
-    assert re.search(r"20-transport\.yaml:\d+:9 \(rules\[0\]\.id\): error\[invalid\]: 'Transport-Payroll' is not allowed", result.output)
-    assert re.search(r"30-status\.yaml:\d+:5 \(rules\[1\]\.colour\): error\[invalid\]: unknown key 'colour'", result.output)
+    assert re.search(r"20-source\.yaml:\d+:9 \(rules\[0\]\.id\): error\[invalid\]: 'Source-Cabin' is not allowed",
+                     result.output)
+    assert re.search(r"30-state\.yaml:\d+:5 \(rules\[1\]\.colour\): error\[invalid\]: unknown key 'colour'",
+                     result.output)
     assert "'44' is not allowed" in result.output
 
 
 def test_check_typo_and_bad_section_after_schema(rules_copy):
-    rules_copy("40-investigate.yaml", "      status_meaning: rejected\n", "      status_meaning: rejectd\n")
-    folder = rules_copy("40-investigate.yaml", 'cites: ["§3", "§4"]', 'cites: ["§3", "§13"]')
+    rules_copy("40-outcomes.yaml", "      state: closed\n", "      state: closd\n")
+    folder = rules_copy("40-outcomes.yaml", 'cites: ["§4", "§5"]', 'cites: ["§4", "§13"]')
     result = spor("check", "--rules", folder, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     messages = [f["message"] for f in data["findings"]]
-    assert any("'rejectd' is not a value of 'status_meaning' (did you mean 'rejected'?)" in m for m in messages)
+    assert any("'closd' is not a value of 'state' (did you mean 'closed'?)" in m for m in messages)
     assert any("cites '§13'" in m for m in messages)
-    assert all(f["file"].endswith("40-investigate.yaml") and f["line"] for f in data["findings"])
+    assert all(f["file"].endswith("40-outcomes.yaml") and f["line"] for f in data["findings"])
 
 
 def test_check_gap_prints_a_ready_to_run_case(rules_copy, tmp_path):
-    folder = rules_copy("30-status.yaml", "      log_status: avvist\n", "      log_status: levert\n")
+    folder = rules_copy("30-state.yaml", "      display: error\n", "      display: normal\n")
     result = spor("check", "--rules", folder)
     assert result.exit_code == 1
-    assert "error[gap]: no value for 'status_meaning' when log_status = avvist, status_location = email_log" in result.output
-    block = result.output.split("try `spor run` on it):\n", 1)[1].split("\n/", 1)[0].split("\nsporing", 1)[0]
+    assert "error[gap]: no value for 'state' when check_at = display, display = error" in result.output
+    block = result.output.split("try `spor run` on it):\n", 1)[1].split("\n/", 1)[0].split("\nheating", 1)[0]
     case = tmp_path / "gap.yaml"
     case.write_text("\n".join(line[6:] for line in block.splitlines()) + "\n", encoding="utf-8")
     ran = spor("run", "--rules", folder, "--format", "json", case)
-    assert json.loads(ran.stdout)["facts"].get("status_meaning") is None
+    assert json.loads(ran.stdout)["facts"]["display"] == "error"  # the case is the gap's own
+    assert json.loads(ran.stdout)["facts"].get("state") is None
 
 
 def test_check_strict_fails_on_warnings(rules_copy):
-    folder = rules_copy("50-outcomes.yaml", "    then:\n      outcome: delivered", "    then:\n      outcome: sent_from_mail_program")
+    folder = rules_copy("40-outcomes.yaml", "    then:\n      outcome: turn_up", "    then:\n      outcome: open_valve")
     assert spor("check", "--rules", folder).exit_code == 0
     strict = spor("check", "--rules", folder, "--strict")
     assert strict.exit_code == 1 and "warning[unused_outcome]" in strict.output
@@ -98,13 +110,13 @@ def test_test_command_passes_examples_with_full_coverage():
 
 def test_test_command_shows_field_differences(tmp_path):
     case = tmp_path / "wrong.yaml"
-    case.write_text("facts: {module: lonn, concern: sent, log_status: avvist, bounce_received: yes, bounce_reason: other}\n"
-                    "expect: {outcome: delivered, facts: {investigate: recipient_mail_server}}\n", encoding="utf-8")
-    result = spor("test", case)
+    case.write_text("facts: {building: cabin, display: error}\n"
+                    "expect: {outcome: turn_up, facts: {state: running}}\n", encoding="utf-8")
+    result = spor("test", "--rules", HEATING, case)
     assert result.exit_code == 1
     assert "FAIL wrong" in result.output
-    assert "    outcome: expected 'delivered', got 'rejected_builtin'" in result.output
-    assert "    facts.investigate: expected 'recipient_mail_server', got 'bounce_message'" in result.output
+    assert "    outcome: expected 'turn_up', got 'call_pro'" in result.output
+    assert "    facts.state: expected 'running', got 'fault'" in result.output
     assert result.output.splitlines()[-1] == "0 passed, 1 failed"
 
 
@@ -119,22 +131,20 @@ def test_test_command_selection_coverage_threshold_and_json():
 
 
 def test_test_command_error_for_an_unreadable_case(tmp_path):
-    (tmp_path / "bad.yaml").write_text("facts: {module: nope}\nexpect: {outcome: null}\n", encoding="utf-8")
-    result = spor("test", tmp_path)
-    assert result.exit_code == 1 and "ERROR bad" in result.output and "bad.yaml:1:17" in result.output
+    (tmp_path / "bad.yaml").write_text("facts: {building: nope}\nexpect: {outcome: null}\n", encoding="utf-8")
+    result = spor("test", "--rules", HEATING, tmp_path)
+    assert result.exit_code == 1 and "ERROR bad" in result.output and "bad.yaml:1:19" in result.output
 
 
-def test_graph_in_readme_is_up_to_date(rulebase):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- spor graph --lang en: start -->\n```mermaid\n", 1)[1].split("```\n<!-- spor graph", 1)[0]
-    assert block == mermaid(rulebase, "en"), "README's diagram is stale: paste `spor graph --lang en` into it"
 
-
-def test_graph_formats(rulebase):
-    result = spor("graph", "--format", "dot")
-    assert result.exit_code == 0 and result.output.startswith('digraph "sporing-av-epost" {')
-    assert "f_module -> f_transport [label=\"transport-payroll-builtin: = lonn ⇒ builtin\"];" in result.output
-    edges = [l for l in spor("graph").output.splitlines() if "-->" in l]
+def test_graph_formats(heating_rulebase):
+    rulebase = heating_rulebase
+    result = spor("graph", "--format", "dot", "--rules", HEATING)
+    assert result.exit_code == 0 and result.output.startswith('digraph "heating" {')
+    assert "f_building -> f_heat_source [label=\"source-cabin-electric: = cabin ⇒ electric\"];" in result.output
+    assert ('f_building -> f_heat_source [label="source-heat-pump-electric: in {flat, office} ⇒ electric"];'
+            in result.output)
+    edges = [l for l in spor("graph", "--rules", HEATING).output.splitlines() if "-->" in l]
     assert len(edges) == sum(len({leaf for leaf in _facts(r)}) for r in rulebase.rules)
 
 
@@ -144,8 +154,8 @@ def _facts(rule):
     return facts_read(rule.when)
 
 
-def test_diff_lists_changed_cases(rules_copy):
-    folder = rules_copy("40-investigate.yaml", "      bounce_received: yes\n    then:\n      investigate: bounce_message",
+def test_diff_lists_changed_cases(shipped_copy):
+    folder = shipped_copy("40-investigate.yaml", "      bounce_received: yes\n    then:\n      investigate: bounce_message",
                         "      bounce_received: yes\n    then:\n      investigate: vendor_support")
     result = spor("diff", RULES, folder, EXAMPLES)
     assert result.exit_code == 1
@@ -163,11 +173,6 @@ def test_schema_command_prints_valid_schemas():
         data = json.loads(result.output)
         assert data["$schema"].endswith("2020-12/schema") and data["$id"]
 
-
-def test_shipped_yaml_files_name_their_schema():
-    for path in [*RULES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")]:
-        first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=../schemas/"), path
 
 
 def _undescribed(node, path, out):
@@ -214,9 +219,11 @@ def test_test_command_says_when_nothing_matched():
     assert result.exit_code == 1 and "no case to run: none matches -k 'no-such-case'" in result.stderr
 
 
-def test_too_many_rules_for_the_engine_is_reported_and_refused(monkeypatch, rulebase):
+def test_too_many_rules_for_the_engine_is_reported_and_refused(monkeypatch, heating_rulebase):
     import spor.inference.session
     import spor.analysis.verify
+
+    rulebase = heating_rulebase  # 20 rules
 
     monkeypatch.setattr(spor.analysis.verify, "MAX_ENGINE_RULES", 10)
     monkeypatch.setattr(spor.inference.session, "MAX_ENGINE_RULES", 10)

@@ -1,0 +1,46 @@
+"""spor: a rule-engine-driven diagnostic decision tree for customer support.
+
+The package knows nothing about any support article: a rulebase folder of
+YAML files (validated by ``schemas/``) holds the domain, and durable-rules
+does the matching. The Python API the CLI is built on:
+
+>>> from spor import load_rulebase, Evaluator
+>>> rulebase = load_rulebase("path/to/rules")   # or load_rulebase() for the shipped one
+>>> result = Evaluator(rulebase).evaluate({"some_fact": "some_value"})
+>>> result.outcome, [fact.id for fact in result.missing]
+"""
+
+from __future__ import annotations
+
+import sys
+
+__version__ = "0.1.0"
+SUPPORTED_PYTHON = ((3, 11), (3, 12))  # durable-rules 2.0.28 does not import on 3.13
+
+
+def python_supported(version=None) -> bool:
+    return tuple((version or sys.version_info)[:2]) in SUPPORTED_PYTHON
+
+
+def unsupported_python_message(version=None) -> str:
+    version = version or sys.version_info
+    return (
+        f"spor needs Python 3.11 or 3.12; this is Python {version[0]}.{version[1]}. "
+        "Its inference engine, durable-rules 2.0.28, does not build or import on other versions. "
+        "Create the virtual environment with python3.11 or python3.12."
+    )
+
+
+def load_rulebase(folder=None):
+    """Load and check a rulebase folder (default: the shipped one), with every layer's checks (``spor.api``)."""
+    from spor.api import load_rulebase as load
+
+    return load(folder)
+
+
+def __getattr__(name):  # lazy: importing the package should not start the engine
+    if name == "Evaluator":
+        from spor.inference.evaluate import Evaluator
+
+        return Evaluator
+    raise AttributeError(name)

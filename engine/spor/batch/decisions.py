@@ -1,0 +1,154 @@
+"""The batch decision cache: the engine runs once per distinct combination of facts.
+
+A decision is a pure function of the rulebase and the facts, so a result
+is kept as the pieces of its JSON text and written again for every record
+with the same facts; each record writes only its own fields and facts.
+"""
+
+from __future__ import annotations
+
+from spor.common.errors import EngineFailure
+from spor.common.records import record
+from spor.output.record import FACTS, RECORD_FIELDS, as_json, encode
+
+
+@record
+class Decision:
+    """A result for one set of facts, kept to be written again for identical facts.
+
+    Everything but the record's own fields and its given facts: those each
+    record writes itself, so that one Decision serves every combination of
+    facts with the same verdict, trace, questions and warnings.
+    """
+
+    __slots__ = ("data", "before", "after", "derived", "outcome", "complete", "counted")  # many are kept: no __dict__
+
+    data: dict | None  # as_json() without the record's own fields; its "facts" only the derived ones (CSV output only)
+    before: tuple  # the JSON text before "facts", one shared string per "key": value
+    after: tuple  # the JSON text after "facts", likewise
+    derived: str  # the derived facts as JSON text without its opening brace: '"a": "b"}', or '}' for none
+    outcome: str | None
+    complete: bool
+    counted: tuple  # values of the summary facts
+
+    def facts_text(self, given: str) -> str:
+        """The result's "facts" as JSON: ``given`` (the record's facts as JSON text) followed by the derived ones."""
+        if self.derived == "}":
+            return given
+        return "{" + self.derived if given == "{}" else given[:-1] + ", " + self.derived
+
+
+class DecisionCache:
+    """Results by normalised facts: a decision is a pure function of rulebase and facts.
+
+    Exports repeat the same few combinations of facts over and over, so the
+    engine runs once per distinct combination. Bounded: when full, the
+    oldest entry goes. An entry costs about 100 bytes (a key of one
+    character per fact, and its slot), because what a result holds is kept
+    once for every combination that shares it: the Decision itself, and
+    each of its parts as one string per "key": value. The bound of 50,000
+    entries holds all of the shipped rulebase's 38,880 combinations of
+    input facts, so memory stays flat however long the input.
+    """
+
+    MAX_SHARED = 20_000  # distinct pieces, and distinct decisions, kept for sharing; beyond, new ones are not shared
+
+    def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
+        self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
+        self.entries: dict = {}
+        self.shared: dict = {}  # piece -> the same piece, kept once
+        self.decisions: dict = {}  # a decision's parts -> the one Decision with them
+        self.counted = evaluator.rulebase.summary
+        self.names = tuple(evaluator.rulebase.facts)
+        # one character per value of each fact, "\0" for unknown: the key of a record's facts
+        self.codes = tuple(
+            (name, {None: "\0", **{v: chr(i) for i, v in enumerate(fact.value_ids(), 1)}})
+            for name, fact in evaluator.rulebase.facts.items()
+        )
+
+    def key(self, facts: dict):
+        """The same facts in any order give one key: one character per fact, in the rulebase's order.
+
+        Small (a short string) and quick to make: a key is made for every
+        record. A value outside the rulebase's domain (a Normaliser never
+        gives one) gets a tuple of the values instead."""
+        get = facts.get
+        try:
+            return "".join([code[get(name)] for name, code in self.codes])
+        except KeyError:
+            return tuple(get(name) for name in self.names)
+
+    def get(self, facts: dict) -> Decision:
+        key = self.key(facts)
+        found = self.entries.get(key)
+        if found is None:
+            found = self.put(key, self.decide(facts))
+        return found
+
+    def decide(self, facts: dict) -> Decision:
+        """Run the engine on one case (no cache): the result's JSON pieces and what the summary counts."""
+        result = self.evaluator.evaluate(facts)
+        data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
+        pieces = [_key_text(key) + encode(value) for key, value in data.items() if key != FACTS]
+        at = list(data).index(FACTS)
+        data[FACTS] = result.derived
+        return Decision(
+            data if self.keep_data else None,
+            tuple(pieces[:at]),
+            tuple(pieces[at:]),
+            encode(result.derived)[1:],
+            data["outcome"],
+            result.complete,
+            tuple(result.facts.get(name) for name in self.counted),
+        )
+
+    def put(self, key, decision: Decision) -> Decision:
+        """Keep a decision (the same one as an earlier, equal decision); the oldest goes when full."""
+        decision = self._same(decision)
+        if len(self.entries) >= self.size:
+            self.entries.pop(next(iter(self.entries)))
+        self.entries[key] = decision
+        return decision
+
+    def _same(self, decision: Decision) -> Decision:
+        """An earlier Decision equal to this one if there is one; else this one, its pieces shared."""
+        share = self._share
+        decision.before = tuple(share(piece) for piece in decision.before)
+        decision.after = tuple(share(piece) for piece in decision.after)
+        decision.derived = share(decision.derived)
+        parts = (decision.before, decision.after, decision.derived, decision.counted)
+        found = self.decisions.get(parts)
+        if found is None:  # the parts hold all a decision says (its data is their text's source)
+            found = decision
+            if len(self.decisions) < self.MAX_SHARED:
+                self.decisions[parts] = decision
+        return found
+
+    def _share(self, piece: str) -> str:
+        found = self.shared.get(piece)
+        if found is None:
+            found = piece
+            if len(self.shared) < self.MAX_SHARED:
+                self.shared[piece] = piece
+        return found
+
+
+_KEY_TEXTS: dict = {}
+
+
+def _key_text(key: str) -> str:
+    """'"key": ' as JSON writes it."""
+    text = _KEY_TEXTS.get(key)
+    if text is None:
+        text = _KEY_TEXTS[key] = encode(key) + ": "
+    return text
+
+
+def decide_record(cache: DecisionCache, item):
+    """The decision for a record's case, an EngineFailure's message, or None for a record that is an error."""
+    if item.case is None:
+        return None
+    try:
+        return cache.get(item.case.facts)
+    except EngineFailure as exc:
+        return str(exc)

@@ -1,0 +1,280 @@
+"""Batch input: every record of case files, JSON Lines files and CSV files, each one Record.
+
+Every record read yields exactly one Record: a case ready to evaluate, or
+the problems that stopped it, with its source (file, or file and line). The
+input is read record by record, so memory stays flat however long it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from spor.common.errors import InputError, Problem, shown
+from spor.common.files import files_in
+from spor.common.reader import Document, check_plain
+from spor.common.records import field, record
+from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+csv.field_size_limit(MAX_CASE_BYTES)  # a cell may be as long as a case file may be
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+ALL_SUFFIXES = (*CASE_SUFFIXES, *JSONL_SUFFIXES, ".csv")
+META_COLUMNS = ("id", "title", "notes")
+
+
+@record
+class Record:
+    """One input record: a case ready to evaluate, or the problems that stopped it."""
+
+    source: str
+    case: object = None  # cases.Case
+    problems: list = field(default_factory=list)
+    case_id: str | None = None
+    alone: bool = False  # the only record of its file: reading the next may take a while, so write it out at once
+
+
+def records(paths, normaliser: Normaliser, exclude=None):
+    """Yield a Record for every record of every input, in input order (``exclude``: the output file)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():  # case files, JSON Lines and CSV files inside, by the one folder policy (files.files_in)
+            for file in files_in(path, ALL_SUFFIXES, exclude=exclude):  # never the results being written
+                yield from _file(file, normaliser)
+        else:
+            yield from _file(path, normaliser)
+
+
+def _file(path: Path, normaliser):
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _jsonl(path, normaliser)
+    elif suffix == ".csv":
+        yield from _csv(path, normaliser)
+    else:
+        yield _case_file(path, normaliser)
+
+
+def _case_file(path: Path, normaliser) -> Record:
+    name = shown(path)
+    try:
+        case = load_case(path, normaliser, name=name)
+    except InputError as exc:
+        return Record(name, problems=exc.problems, alone=True)
+    return Record(name, case, case_id=case.id, alone=True)
+
+
+def _from_data(source: str, data, normaliser) -> Record:
+    doc = Document(source, data)
+    try:
+        case = case_from_document(doc, normaliser, default_id=source)
+    except InputError as exc:
+        case_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), (str, int)) else None
+        if isinstance(case_id, str) and not (case_id.isprintable() and len(case_id) <= 200):
+            case_id = None  # an id the schema refused is not repeated into the output
+        return Record(source, problems=exc.problems, case_id=None if case_id is None else str(case_id))
+    return Record(source, case, case_id=case.id)
+
+
+def _lines(path: Path):
+    """(line number, text) of a text file, refusing lines longer than a case file may be."""
+    name = shown(path)
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
+    with handle:
+        for number, line in enumerate(iter(lambda: handle.readline(MAX_CASE_BYTES + 1), b""), 1):
+            if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
+                yield number, None  # too long: the rest of it is skipped below
+                while line and not line.endswith(b"\n"):
+                    line = handle.readline(MAX_CASE_BYTES + 1)
+                continue
+            yield number, line
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(f"duplicate key {key!r}: each key may appear once, or one of the values would be lost")
+        out[key] = value
+    return out
+
+
+_decode = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode  # one decoder: json.loads makes one per call
+
+
+def _jsonl(path: Path, normaliser):
+    name = shown(path)
+    if not path.is_file():
+        yield Record(name, problems=[Problem(name, "no such file")])
+        return
+    for number, line in _lines(path):
+        source = f"{name}:{number}"
+        if line is None:
+            yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Record(
+                source,
+                problems=[
+                    Problem(source, f"the line is not UTF-8 (byte 0x{line[exc.start]:02x})", column=exc.start + 1)
+                ],
+            )
+            continue
+        if not text.strip():
+            continue  # a blank line is not a record
+        try:
+            data = _decode(text)
+            if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+                check_plain(source, data)
+        except InputError as exc:
+            yield Record(source, problems=exc.problems)
+            continue
+        except json.JSONDecodeError as exc:
+            yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
+            continue
+        except _Duplicate as exc:
+            yield Record(source, problems=[Problem(source, str(exc))])
+            continue
+        except RecursionError:
+            yield Record(source, problems=[Problem(source, "nested too deeply")])
+            continue
+        yield _from_data(source, data, normaliser)
+
+
+MAX_CONTINUATION = 5000  # physical lines one quoted CSV cell may span before it is taken as broken
+
+
+def _csv(path: Path, normaliser):
+    """CSV: a header row of fact names (and optionally id, title, notes), then one case per row.
+
+    Rows are read line by line, so that a broken row (an unclosed quote, a
+    cell too long) gives an error record and the rows after it are still
+    read; a header spor cannot use gives an error record for every row.
+    """
+    where = shown(path)
+    if not path.is_file():
+        yield Record(where, problems=[Problem(where, "no such file")])
+        return
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
+        return
+    with handle:
+        try:
+            rows = _csv_rows(handle)
+            first = next(rows, None)
+            if first is None:
+                yield Record(
+                    f"{where}:1", problems=[Problem(where, "the file is empty: expected a header row of fact names", 1)]
+                )
+                return
+            _, header, delimiter, broken = first
+            header = [h.strip() for h in header or []]
+            problem = broken and Problem(where, broken, 1) or _check_header(where, header, normaliser)
+            seen = False
+            for number, row, _, broken in rows:
+                source, seen = f"{where}:{number}", True
+                if problem:
+                    yield Record(source, problems=[Problem(source, f"the header cannot be used: {problem.message}")])
+                elif broken:
+                    yield Record(source, problems=[Problem(source, broken)])
+                elif len(row) != len(header):
+                    yield Record(source, problems=[Problem(source, f"{len(row)} cells, the header has {len(header)}")])
+                else:
+                    data: dict = {"facts": {}}
+                    for name, cell in zip(header, row):
+                        cell = cell.strip()
+                        if cell:  # an empty cell: unknown
+                            (data if name in META_COLUMNS else data["facts"])[name] = cell
+                    yield _from_data(source, data, normaliser)
+            if problem and not seen:  # a header and no rows: the header is the one record
+                yield Record(f"{where}:1", problems=[problem])
+        except UnicodeDecodeError as exc:
+            yield Record(
+                where,
+                problems=[
+                    Problem(where, f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); the rest is not read")
+                ],
+            )
+
+
+def _csv_rows(handle):
+    """Yield (line number, cells or None, delimiter, problem or None) for each non-blank CSV row.
+
+    Each row is parsed strictly on its own line first; only when the line
+    ends inside a quoted cell are the following lines joined, and the joined
+    text must make a row as wide as the header. Otherwise the first line is
+    reported broken and the lines after it are read again as rows of their own.
+    """
+    lines = iter(enumerate(handle, 1))
+    pending: list = []  # physical lines given back after a broken row
+    delimiter, width = None, None
+    while True:
+        if pending:
+            number, line = pending.pop(0)
+        else:
+            number, line = next(lines, (None, None))
+            if line is None:
+                return
+        if delimiter is None:
+            delimiter = max(",;\t", key=line.count) if line.strip() else ","
+        parts, row, problem = [line], None, None
+        while True:
+            text = "".join(parts)
+            if len(text) > MAX_CASE_BYTES:
+                problem = f"the row is longer than {MAX_CASE_BYTES:,} characters"
+                break
+            try:
+                row = next(csv.reader([text], delimiter=delimiter, strict=True), [])
+                break
+            except csv.Error as exc:
+                more = pending.pop(0) if pending else next(lines, (None, None))
+                if "unexpected end of data" not in str(exc) or more[1] is None or len(parts) >= MAX_CONTINUATION:
+                    if more[1] is not None:
+                        pending.insert(0, more)
+                    problem = (
+                        "a quoted cell is not closed"
+                        if "unexpected end of data" in str(exc)
+                        else f"not valid CSV: {exc}"
+                    )
+                    break
+                parts.append(more[1])
+        if len(parts) > 1 and (row is None or len(row) != width):
+            pending = [(number + i, p) for i, p in enumerate(parts[1:], 1)] + pending
+            yield number, None, delimiter, "a quoted cell is not closed"
+            continue
+        if row is not None and not any(cell.strip() for cell in row):
+            continue
+        if width is None and row is not None:
+            width = len(row)
+        yield number, row, delimiter, problem
+
+
+def _check_header(where: str, header, normaliser):
+    if not header or not any(header):
+        return Problem(where, "the file is empty: expected a header row of fact names", 1)
+    seen = set()
+    for i, name in enumerate(header, 1):
+        if name in seen:
+            return Problem(where, f"the column {name!r} appears twice", 1, i)
+        seen.add(name)
+        if name not in META_COLUMNS and name not in normaliser.rulebase.facts:
+            from spor.common.suggest import closest
+
+            known = ", ".join([*META_COLUMNS, *normaliser.rulebase.facts])
+            return Problem(
+                where, f"unknown column {name!r}{closest(name, normaliser.rulebase.facts)}; known: {known}", 1, i
+            )
+    return None

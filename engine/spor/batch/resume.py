@@ -1,0 +1,91 @@
+"""Resuming a batch: read back what an earlier, interrupted run wrote.
+
+Only complete lines count (a line cut by a kill is run again); a file that
+is not spor batch output is refused before anything is cut from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from spor.batch.decisions import Decision
+from spor.batch.runner import Summary
+from spor.common.errors import InputError, Problem
+from spor.output.record import CSV_HEADER, uncell
+
+
+def _output_records(path: Path, fmt: str):
+    """Yield (line number, end offset, record as a dict) for each complete record of an output file.
+
+    Lines are split on newline bytes only (a title may hold U+2028); a last
+    line without its newline is a record cut by a kill and is not yielded.
+    Raises InputError for a file that is not spor batch output.
+    """
+    with open(path, "rb") as handle:
+        offset, header = 0, None
+        for number, line in enumerate(handle, 1):
+            if not line.endswith(b"\n"):
+                return  # torn by a kill
+            offset += len(line)
+            try:
+                text = line.decode("utf-8")
+                if fmt == "csv":
+                    row = next(csv.reader([text]))
+                    if header is None:
+                        header = row
+                        if tuple(row[: len(CSV_HEADER)]) != CSV_HEADER:
+                            raise ValueError
+                        continue
+                    entry: dict[str, object] = dict(zip(header, (uncell(cell) for cell in row)))
+                    entry["complete"] = entry["complete"] == "yes"
+                    entry["facts"] = {k: v for k, v in entry.items() if k not in CSV_HEADER and v}
+                else:
+                    entry = json.loads(text)
+                if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+                    raise ValueError
+            except (ValueError, StopIteration):
+                raise InputError(
+                    [Problem(str(path), "this is not spor batch output: cannot resume from it", number)]
+                ) from None
+            yield number, offset, entry
+
+
+def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
+    """(records, bytes to keep, their Summary) of an earlier run's output, checked before anything is cut."""
+    summary, keep, count = Summary(), 0, 0
+    if not path.exists():
+        return 0, 0, summary
+    with open(path, "rb") as handle:
+        start = handle.read(16)
+    looks_right = (
+        start.startswith((b'{"case": ', b'{"source": ')) if fmt == "jsonl" else start.startswith(b"source,case,")
+    )
+    if start and not looks_right:
+        raise InputError([Problem(str(path), "this is not spor batch output: cannot resume from it", 1)])
+    for _, offset, entry in _output_records(path, fmt):
+        count, keep = count + 1, offset
+        if entry.get("error"):
+            summary.add_error()
+        else:
+            facts = entry.get("facts") or {}
+            summary.add(
+                Decision(
+                    None,
+                    (),
+                    (),
+                    "}",
+                    entry.get("outcome") or None,
+                    bool(entry.get("complete")),
+                    tuple(facts.get(name) for name in summary_facts),
+                ),
+                summary_facts,
+            )
+    return count, keep, summary
+
+
+def output_sources(path: Path, fmt: str):
+    """The sources of an output's records, in order, read as they are needed."""
+    for _, _, entry in _output_records(path, fmt):
+        yield entry["source"]

@@ -1,0 +1,81 @@
+"""Batch output writers: results and error records as JSON Lines or CSV, in input order.
+
+The field order and the CSV columns are the output layer's (``spor.output.record``);
+the JSON Lines writer builds each line from text made once per decision and per
+fact value, because writing is most of a cached record's cost.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from spor.batch.decisions import Decision
+from spor.output.record import (
+    FACTS,
+    RECORD_FIELDS,
+    csv_error_row,
+    csv_header,
+    csv_result_row,
+    encode,
+    encode_string,
+    record_head,
+)
+
+
+class JsonlWriter:
+    """Results as JSON Lines, each line built from text made once: the decision's pieces, each fact's "name": value."""
+
+    needs_data = False  # writes a decision's JSON pieces, not its data
+
+    def __init__(self, stream, rulebase, header=True):
+        self.stream = stream
+        self.names = tuple(rulebase.facts)
+        self.pairs = {
+            name: {value: f"{encode_string(name)}: {encode_string(value)}" for value in fact.value_ids()}
+            for name, fact in rulebase.facts.items()
+        }
+
+    def decision(self, case, source: str, decision: Decision) -> None:
+        self.stream.write(
+            f"{record_head(case.id, source, case.title, case.notes)}, {', '.join(decision.before)}, "
+            f'"{FACTS}": {decision.facts_text(self.given(case.facts))}, {", ".join(decision.after)}}}\n'
+        )
+
+    def given(self, facts: dict) -> str:
+        """The record's facts as JSON, in the rulebase's order (the same text as json.dumps of them in that order)."""
+        pairs = self.pairs
+        try:
+            return "{" + ", ".join([pairs[name][facts[name]] for name in self.names if name in facts]) + "}"
+        except (KeyError, TypeError):  # a value outside the rulebase's domain: a Normaliser never gives one
+            return encode({name: facts[name] for name in self.names if name in facts})
+
+    def error(self, data: dict) -> None:
+        self.stream.write(encode(data) + "\n")
+
+
+class CsvWriter:
+    """Results as CSV: fixed columns, then one column per fact of the rulebase."""
+
+    needs_data = True  # a row is made from the decision's data
+
+    def __init__(self, stream, rulebase, header=True):
+        self.facts = list(rulebase.facts)
+        self.writer = csv.writer(stream, lineterminator="\n")
+        if header:
+            self.writer.writerow(csv_header(self.facts))
+
+    def decision(self, case, source: str, decision: Decision) -> None:
+        data = decision.data
+        assert data is not None  # needs_data: the cache keeps every decision's data for this writer
+        own = dict(zip(RECORD_FIELDS, (case.id, source, case.title, case.notes)))
+        self.result({**own, **data, FACTS: {**case.facts, **data[FACTS]}})
+
+    def result(self, data: dict) -> None:
+        """A result as ``as_json`` gives it."""
+        self.writer.writerow(csv_result_row(data, self.facts))
+
+    def error(self, data: dict) -> None:
+        self.writer.writerow(csv_error_row(data, self.facts))
+
+
+WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter}

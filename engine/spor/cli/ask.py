@@ -1,0 +1,168 @@
+"""``spor ask``: the interview, one question at a time, with WHY and HOW."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from spor.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_KEY,
+    EXIT_OK,
+    earn,
+    evidence_options,
+    lang_option,
+    load_rules,
+    read_evidence,
+    rules_option,
+)
+from spor.common.errors import InputError, Problem
+
+
+@click.command()
+@click.argument("case", required=False, type=click.Path(dir_okay=False))
+@lang_option("Language of questions and answers.")
+@rules_option
+@click.option(
+    "--save",
+    "save_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the session as a case file that `spor run` reproduces.",
+)
+@evidence_options("are filled in before asking")
+def ask(
+    case: str | None,
+    lang: str,
+    rules_dir: str | None,
+    save_path: str | None,
+    evidence_paths: tuple,
+    recipient: str | None,
+) -> None:
+    """Ask for the missing facts one at a time, then give the diagnosis.
+
+    Starts from nothing or from a partial CASE file. At any question:
+    ? (hvorfor/why) explains why it is asked, back undoes the last answer,
+    skip leaves it unknown, restart, quit. After the diagnosis, how
+    (hvordan) shows the rules and facts that led there. Reads answers from a
+    terminal or, one per line, from standard input. Exit 0 when a diagnosis
+    is reached, 1 when the case is left undecided, 2 on bad input.
+    """
+    from spor.analysis.interview import Interview
+    from spor.common.messages import text as t
+    from spor.inference.evaluate import Evaluator
+    from spor.rulebase.cases import Normaliser, load_case, write_case
+
+    rulebase = load_rules(rules_dir).rulebase
+    evaluator = Evaluator(rulebase)
+    start = load_case(case, Normaliser(rulebase)) if case else None
+    if save_path and not os.access(Path(save_path).resolve().parent, os.W_OK):
+        raise InputError(
+            [
+                Problem(
+                    str(save_path),
+                    "cannot be written (no such folder, or no permission): "
+                    "--save is checked before the interview starts",
+                )
+            ]
+        )
+    case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
+    facts = dict(start.facts) if start else {}
+    readings = read_evidence(evidence_paths, rulebase, recipient, say=False) if evidence_paths or recipient else []
+    if any(r.problems for r in readings):  # before the first question, like --save
+        raise InputError([p for r in readings for p in r.problems])
+    notices: list = []
+    if readings:
+        from spor.evidence.merge import merge
+
+        facts, notices = merge(facts, readings)
+    interview = Interview(
+        evaluator, facts, title=start.title if start else "", notes=start.notes if start else "", case_id=case_id
+    )
+    echo_answers = not sys.stdin.isatty()
+    click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
+    if readings:
+        from spor.output.evidence import lines as evidence_lines
+
+        click.echo(
+            f"\n{t('evidence', lang)}:\n"
+            + "\n".join(evidence_lines([item for r in readings for item in r.explained], rulebase, lang))
+        )
+        for notice in notices:
+            click.echo(f"  - {notice.message(lang, rulebase)}")
+
+    def read(prompt: str) -> str | None:
+        click.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if echo_answers and line:
+            click.echo(line.rstrip("\n"))
+        return None if line == "" else line.strip()
+
+    try:
+        code = converse(interview, lang, read)
+    except KeyboardInterrupt:  # Ctrl-C: like quit, the session so far is kept
+        click.echo("")
+        code = click.get_current_context().meta.get(EXIT_KEY, EXIT_INCOMPLETE)
+    if save_path:
+        note = [
+            t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
+            for n in notices
+            if n.code == "from_evidence"
+        ]  # the interview never asks a fact it already has
+        for line in write_case(save_path, start, case_id, interview.known(), note):
+            click.echo(f"spor: warning: {save_path}: the notes are full; not noted: {line}", err=True)
+        click.echo(t("ask_saved", lang, path=save_path))
+    sys.exit(code)
+
+
+def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
+    """The question-and-answer loop: show, read a line, let the interview act on it; returns the exit code earned."""
+    from spor.analysis.interview import command
+    from spor.common.messages import text as t
+    from spor.output.text import question, reasons, text, why
+
+    code, shown = EXIT_INCOMPLETE, None
+    while True:
+        result = interview.result()
+        fact = interview.next_question(result)
+        if fact is None and shown != "end":
+            click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang))
+            code = earn(EXIT_OK if result.complete else EXIT_INCOMPLETE)
+            shown = "end"
+        elif fact is not None and shown != fact.id:
+            click.echo("\n" + question(fact, lang, len(interview.history) + 1))
+            shown = fact.id
+        line = read("> ")
+        if line is None:
+            if fact is not None:
+                click.echo("\n" + t("ask_end_of_input", lang) + "\n\n" + text(result, lang))
+            break
+        word = command(line)
+        if word == "quit":
+            break
+        if word == "why" and fact is not None:
+            click.echo(why(interview, fact, lang))
+        elif word == "how":
+            click.echo(t("ask_how_head", lang) + "\n" + "\n".join(reasons(result, lang)))
+        elif word == "back":
+            undone = interview.back()
+            click.echo(t("ask_undone", lang, fact=undone) if undone else t("ask_nothing_to_undo", lang))
+            shown = None
+        elif word == "restart":
+            interview.restart()
+            click.echo(t("ask_restarted", lang))
+            shown = None
+        elif word == "skip" and fact is not None:
+            interview.skip(fact)
+            click.echo(t("ask_skipped", lang, fact=fact.id))
+        elif fact is not None:
+            hint = interview.answer(fact, line)
+            if hint:
+                click.echo(t("ask_invalid", lang, message=hint))
+        else:
+            click.echo(t("ask_unknown_command", lang, intro=t("ask_after", lang)))
+    return code

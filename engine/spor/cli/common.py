@@ -1,0 +1,84 @@
+"""What every ``spor`` command shares: exit codes, problem messages, the --rules option, loading.
+
+Exit codes, for every command: 0 all cases decided, 1 some case still
+misses facts, 2 bad input or usage (with one message per problem, naming
+the file and the line and column), 3 an internal error (a bug: please
+report it), 130 interrupted. A Python traceback is never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from spor.common.errors import Problem
+from spor.rulebase.loader import Loaded
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_KEY = "spor.exit"  # ctx.meta: the exit code a command has earned so far
+
+
+def earn(code: int) -> int:
+    """Record the exit code so far, so that a closed output pipe does not turn it into 0."""
+    click.get_current_context().meta[EXIT_KEY] = code
+    return code
+
+
+def say_problems(problems: Iterable[Problem]) -> None:
+    """Each problem on standard error as ``spor: error: FILE:LINE:COL (path): message``."""
+    for problem in problems:
+        prefix = "error" if problem.severity == "error" else "warning"
+        click.echo(f"spor: {prefix}: {problem}", err=True)
+
+
+def load_rules(rules_dir: str | None) -> Loaded:
+    """The rulebase of ``--rules`` (default: the shipped one), from the caches when its files did not change."""
+    from spor.api import load_cached
+
+    return load_cached(rules_dir)
+
+
+def rules_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--rules",
+        "rules_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Rulebase folder (default: the shipped rulebase).",
+    )(func)
+
+
+def lang_option(help_text: str = "Language of the output.") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help=help_text)
+
+
+def evidence_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--evidence (repeatable) and --recipient, for run and ask."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--recipient", default=None, help="With --evidence: use only what the evidence says about this address."
+        )(func)
+        return click.option(
+            "--evidence",
+            "evidence_paths",
+            multiple=True,
+            type=click.Path(),
+            help=f"A returned message (.eml) or an event log (JSON) whose facts {verb} (repeatable).",
+        )(func)
+
+    return decorate
+
+
+def read_evidence(names: tuple, rulebase: Any, recipient: str | None, say: bool = True) -> list:
+    """Every evidence file read; each file's problems are said (unless ``say`` is false)."""
+    from spor.evidence.merge import readings
+
+    if recipient and not names:
+        raise click.UsageError("--recipient chooses among the evidence: give --evidence FILE too")
+    found = list(readings(names, rulebase, recipient))
+    for reading in found if say else ():
+        say_problems(reading.problems)
+    return found

@@ -1,0 +1,45 @@
+"""``spor diff``: which cases change their answer between two rulebases."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from spor.cli.common import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, earn, load_rules, say_problems
+
+
+@click.command()
+@click.argument("old_rules", type=click.Path(file_okay=False))
+@click.argument("new_rules", type=click.Path(file_okay=False))
+@click.argument("cases", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str) -> None:
+    """Show which cases change their answer between two rulebases.
+
+    Runs CASES (default: examples/) on OLD_RULES and NEW_RULES and lists each
+    case whose outcome, derived facts or missing facts changed. Exit 0 when
+    nothing changed, 1 when something did, 2 usage.
+    """
+    from spor.analysis.impact import impact
+    from spor.analysis.suite import discover
+    from spor.output.reports import diff_json
+
+    old, new = load_rules(old_rules).rulebase, load_rules(new_rules).rulebase
+    entries = impact(old, new, discover(cases or ["examples"]))
+    changed = [e for e in entries if e.differences]
+    broken = [e for e in entries if e.problems]
+    code = earn(EXIT_INPUT if broken else EXIT_INCOMPLETE if changed else EXIT_OK)
+    if fmt == "json":
+        for e in entries:
+            click.echo(json.dumps(diff_json(e), ensure_ascii=False))
+    else:
+        for e in changed:
+            click.echo(f"CHANGED {e.case_id} ({e.source})")
+            for d in e.differences:
+                click.echo(f"    {d}")
+        click.echo(f"{len(changed)} of {len(entries)} case(s) changed")
+    for e in broken:
+        say_problems(e.problems)
+    sys.exit(code)

@@ -1,0 +1,23 @@
+"""``spor graph``: the decision tree as a Mermaid or Graphviz diagram."""
+
+from __future__ import annotations
+
+import click
+
+from spor.cli.common import lang_option, load_rules, rules_option
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@lang_option()
+@rules_option
+def graph(fmt: str, lang: str, rules_dir: str | None) -> None:
+    """Print the decision tree as a Mermaid or Graphviz diagram.
+
+    Given facts -> derived facts -> outcomes; each edge is one rule reading
+    one fact, labelled with the test and the conclusion; nodes carry the
+    sections they cite.
+    """
+    from spor.analysis.graph import FORMATS
+
+    click.echo(FORMATS[fmt](load_rules(rules_dir).rulebase, lang), nl=False)

@@ -1,0 +1,96 @@
+"""``spor run``: diagnose case files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from spor.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_INPUT,
+    EXIT_OK,
+    earn,
+    evidence_options,
+    lang_option,
+    load_rules,
+    read_evidence,
+    rules_option,
+    say_problems,
+)
+from spor.common.errors import InputError
+
+
+@click.command()
+@click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for reading, json (one object per line) for scripts, markdown for a ticket reply.",
+)
+@lang_option()
+@rules_option
+@click.option(
+    "--explain", is_flag=True, help="Add why not: the smallest change of the given facts that gives another outcome."
+)
+@evidence_options("fill what the case leaves unknown")
+def run(
+    cases: tuple,
+    fmt: str,
+    lang: str,
+    rules_dir: str | None,
+    explain: bool,
+    evidence_paths: tuple,
+    recipient: str | None,
+) -> None:
+    """Diagnose each CASE file (YAML or JSON; a folder: every case file in it; - reads standard input).
+
+    Exit 0 when every case reached an outcome, 1 when some case still misses
+    facts (they are listed with their questions), 2 on bad input. With
+    --evidence, what the case says wins: evidence fills only unknown facts,
+    and a disagreement is shown as a warning.
+    """
+    from spor.inference.evaluate import Evaluator
+    from spor.output.text import render
+    from spor.rulebase.cases import Normaliser, case_paths, load_case
+
+    loaded = load_rules(rules_dir)
+    say_problems(loaded.warnings)
+    rulebase = loaded.rulebase
+    evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
+    code, first = EXIT_OK, True
+    readings = read_evidence(evidence_paths, rulebase, recipient) if evidence_paths or recipient else []
+    if any(r.problems for r in readings):
+        code = earn(EXIT_INPUT)
+    for path in case_paths(cases):
+        try:
+            if path == "-":
+                case = load_case("-", normaliser, stream=sys.stdin.buffer, name="<stdin>")
+            else:
+                case = load_case(path, normaliser)
+        except InputError as exc:
+            say_problems(exc.problems)
+            code = earn(EXIT_INPUT)
+            continue
+        details = dict(case_id=case.id, source=case.source, title=case.title, notes=case.notes)
+        if readings:
+            from spor.evidence.merge import evaluate_with
+
+            result = evaluate_with(evaluator, case.facts, readings, **details)
+        else:
+            result = evaluator.evaluate(case.facts, **details)
+        if fmt != "json" and not first:
+            click.echo("\n" + "-" * 40 + "\n")
+        first = False
+        rival = None
+        if explain and result.complete:
+            from spor.analysis.explain import nearest_rival
+
+            rival = nearest_rival(evaluator, result)
+        click.echo(render(result, fmt, lang, explain=explain, rival=rival), nl=fmt == "json")
+        if not result.complete and code == EXIT_OK:
+            code = earn(EXIT_INCOMPLETE)
+    sys.exit(code)

@@ -1,0 +1,99 @@
+"""Error objects that carry where the problem is.
+
+Every problem a user can cause (a rule file, a case file, a command-line
+argument) ends up as a :class:`Problem`: the file, the line and column when
+the text is known, the path inside the document, and a sentence saying what
+was expected. The CLI prints them one per line and exits with code 2; tests
+assert on their fields rather than on printed text.
+"""
+
+from __future__ import annotations
+
+import os
+
+from spor.common.records import field, record
+
+
+@record
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    file: str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    path: tuple = ()  # keys and indexes inside the document
+    severity: str = "error"  # "error" or "warning"
+    code: str = "invalid"  # what kind of problem, for scripts
+
+    def where(self) -> str:
+        """``file:line:col`` when known, else ``file`` (with the document path)."""
+        return place(self.file, self.line, self.column, format_path(self.path) if self.path else "")
+
+    def __str__(self) -> str:
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return printable(f"{self.where()}: {label}{self.message}")
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": format_path(self.path) if self.path else "",
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def place(file: str, line=None, column=None, path: str = "") -> str:
+    """``file:line:col (path)``, leaving out what is not known."""
+    where = file
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where + (f" ({path})" if path else "")
+
+
+def printable(text: str) -> str:
+    """One line of text: control and line-breaking characters from a user's file are shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def format_path(path) -> str:
+    """Render a document path the way jq and JSON Pointer users read it: ``rules[3].when``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = str(part)
+            out += ("." if out else "") + (text if text.isprintable() and text else repr(text))
+    return out
+
+
+@record
+class InputError(Exception):
+    """Raised when an input cannot be used; holds every problem found, not just the first."""
+
+    problems: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class EngineFailure(Exception):
+    """The inference engine itself failed on a case (not the user's input)."""
+
+
+def shown(path) -> str:
+    """A path as text that can be written anywhere: a byte of a file name that is not UTF-8 shows as \\xff."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # surrogates standing for the bytes of a name that is not UTF-8
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text

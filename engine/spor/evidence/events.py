@@ -1,0 +1,335 @@
+"""Read a provider's event log (a JSON array, JSON Lines, or pretty-printed events): one finding per message.
+
+The log is streamed: it is read line by line, each line decoded on its own
+and each event decoded as soon as its lines are in, so memory holds one
+small record per message, never the file. Which fields hold the event's
+name, recipient, time and so on, and which events decide a message's
+status, come from the rulebase (``evidence.events``). Of one message's
+events the latest with a rank decides; at the same time, the higher rank.
+An event repeated (the same id, event and recipient) is counted once, if
+the first one is among the last ``MAX_IDS`` events. A line or an event
+that cannot be read is reported with its line number and does not stop the
+rest (except inside an array, whose end cannot be found again safely).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from typing import TypedDict
+
+from spor.common.errors import Problem
+from spor.common.files import strip_bom
+from spor.evidence.findings import EVENTS, Finding, clean
+from spor.evidence.reports import codes_in
+
+MAX_EVENT = 1 << 20  # bytes of one line or characters of one event: a longer one is refused, the rest still read
+MAX_TEXT = 1000  # characters kept of a diagnostic text
+MAX_NAMES = 50  # event names kept per message (the count goes on)
+MAX_PROBLEMS = 100  # bad lines reported one by one; beyond, only counted
+# a repeated event (the same id: a webhook delivered twice) is found among this many recent events; the ids are
+# kept as hashes, so the memory for them stays under about 10 MB however long the log
+MAX_IDS = 100_000
+_DECODER = json.JSONDecoder()
+
+
+class _Message:
+    """What is kept of one message while the log is read."""
+
+    __slots__ = ("key", "best", "names", "count")
+
+    def __init__(self):
+        self.key, self.best, self.names, self.count = None, None, [], 0
+
+
+def read_events(stream, source: str, spec, *, recipient: str | None = None) -> tuple:
+    """(findings, problems, counts) of an event log read from a binary ``stream``.
+
+    ``recipient`` keeps only that recipient's messages (compared ignoring case).
+    ``counts`` says how many events were read, repeated, or had no rank.
+    """
+    fields, ranks = spec.fields, spec.ranks
+    messages: dict[str, _Message] = {}
+    problems: list[Problem] = []
+    names: dict[str, str] = {}
+    seen_ids: set[int] = set()
+    recent: deque[int] = deque()
+    counts = {"events": 0, "repeated": 0, "unranked": 0, "bad": 0}
+    wanted = recipient.lower() if recipient else None
+    for position, (line, item) in enumerate(_items(stream, source, problems, counts)):
+        if not isinstance(item, dict):
+            _bad(
+                problems,
+                counts,
+                Problem(source, f"expected an event (a JSON object), found {type(item).__name__}", line),
+            )
+            continue
+        counts["events"] += 1
+        ident = _field(item, fields.get("id", ()))
+        if ident:  # the same event delivered twice has the same id, name and recipient
+            digest = hash((ident, _field(item, fields["event"]), _field(item, fields["recipient"])))
+            if digest in seen_ids:
+                counts["repeated"] += 1
+                continue
+            seen_ids.add(digest)
+            recent.append(digest)
+            if len(recent) > MAX_IDS:
+                seen_ids.discard(recent.popleft())
+        name = _field(item, fields["event"])
+        address = _field(item, fields["recipient"])
+        if not name:
+            _bad(problems, counts, Problem(source, f"the event has no {' or '.join(fields['event'])} field", line))
+            continue
+        if wanted and address.lower() != wanted:
+            continue
+        key = _field(item, fields.get("message", ())) or address or f"line {line}"
+        state = messages.setdefault(key, _Message())
+        state.count += 1
+        if len(state.names) < MAX_NAMES:
+            state.names.append(names.setdefault(name, name) if len(names) < 1000 else name)  # one copy of each name
+        rank = ranks.get(name)
+        if rank is None:
+            counts["unranked"] += 1
+            if state.best is None:
+                state.best = _compact(line, name, item, fields, address)  # shown until a ranked event comes
+            continue
+        order = (_time(_field(item, fields.get("time", ()))), rank, position)
+        if state.key is None or order > state.key:
+            state.key, state.best = order, _compact(line, name, item, fields, address)
+    if counts["bad"] > len(problems):
+        problems.append(
+            Problem(
+                source,
+                f"and {counts['bad'] - len(problems):,} more lines or events that could not "
+                "be read (only the first ones are listed)",
+            )
+        )
+    return [_finding(source, key, state) for key, state in messages.items()], problems, counts
+
+
+def _lines(stream, source, problems, counts):
+    """(line number, text) of a binary stream, each line decoded on its own; None for a line that cannot be read.
+
+    A line that is not UTF-8, or longer than MAX_EVENT, is reported with its
+    number and the reading goes on at the next line.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(MAX_EVENT + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_EVENT and not raw.endswith(b"\n"):
+            _bad(problems, counts, Problem(source, f"a line longer than {MAX_EVENT:,} bytes: not read", number))
+            while raw and not raw.endswith(b"\n"):  # skip the rest of it
+                raw = stream.readline(MAX_EVENT)
+            yield number, None
+            continue
+        if number == 1:
+            raw = strip_bom(raw)
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _bad(
+                problems,
+                counts,
+                Problem(
+                    source,
+                    f"not UTF-8 text ({raw[exc.start : exc.start + 1]!r} cannot be decoded): this line is not read",
+                    number,
+                    exc.start + 1,
+                ),
+            )
+            yield number, None
+
+
+def _items(stream, source, problems, counts):
+    """(line, value) for each JSON value of an array, or of a sequence of values (JSON Lines, or pretty-printed).
+
+    Values are decoded one at a time from a buffer of whole lines; a value
+    that goes on past its line gets more lines, the buffer at least doubling
+    each time, so that a large pretty-printed event costs time in proportion
+    to its size. A value that cannot be decoded is reported once, at the
+    line where it starts; reading goes on at the next line that starts with
+    "{" or "[" (in an array, whose end cannot be found again safely, the rest
+    is not read, and the message says so).
+    """
+    lines = _lines(stream, source, problems, counts)
+    state: _ReadState = {"buffer": "", "line": 1, "cut": None, "skipping": False}
+    in_array = started = ended = False
+
+    def more(target: int = 0) -> bool:
+        """Add at least one line to the buffer, and more until it holds ``target`` characters.
+
+        False at the end of the file, or at an unreadable line while a value
+        is being read (``cut`` then says which line ended that value).
+        """
+        if state["cut"] is not None:
+            return False
+        parts: list[str] = []
+        size = len(state["buffer"])
+        for number, text in lines:
+            if text is None:
+                if in_array:
+                    raise _Stop(number, "a line that cannot be read: the rest of the array is not read")
+                if parts or state["buffer"].strip():
+                    state["cut"] = number
+                    break
+                state["line"] = number + 1
+                continue
+            if state["skipping"]:  # after a broken value: on to the next line that can start one
+                if not text.startswith(("{", "[")):
+                    continue
+                state["skipping"] = False
+            if not parts and not state["buffer"]:
+                state["line"] = number
+            parts.append(text)
+            size += len(text)
+            if size >= target:
+                break
+        state["buffer"] += "".join(parts)
+        return bool(parts)
+
+    try:
+        while True:
+            buffer = state["buffer"]
+            rest = buffer.lstrip(" \t\r\n" + ("," if in_array else ""))
+            state["line"] += buffer.count("\n", 0, len(buffer) - len(rest))
+            state["buffer"] = buffer = rest
+            if not buffer:
+                if more():
+                    continue
+                if state["cut"] is None:
+                    break
+                state["cut"] = None  # the value before the unreadable line was empty: go on after it
+                continue
+            if not started:
+                started = True
+                if buffer.startswith("["):
+                    in_array, state["buffer"] = True, buffer[1:]
+                    continue
+            if in_array and buffer.startswith("]"):
+                ended = True
+                while not state["buffer"][1:].strip() and more():
+                    pass
+                if state["buffer"][1:].strip():
+                    _bad(problems, counts, Problem(source, "text after the end of the JSON array", state["line"]))
+                return
+            try:
+                value, end = _DECODER.raw_decode(buffer)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, a number too long, nesting too deep
+                at = getattr(exc, "pos", 0)
+                unfinished = at >= len(buffer.rstrip()) or "Unterminated" in str(exc)
+                if unfinished and len(buffer) < MAX_EVENT and more(min(2 * len(buffer), MAX_EVENT)):
+                    continue  # the value goes on, on the next lines
+                if state["cut"] is not None:
+                    why = f"an event cut by line {state['cut']}, which cannot be read"
+                elif isinstance(exc, json.JSONDecodeError):
+                    why = (
+                        "the file ends inside an event (cut short?)"
+                        if unfinished and len(buffer) < MAX_EVENT
+                        else exc.msg
+                    )
+                else:
+                    why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+                if in_array:
+                    raise _Stop(state["line"], f"not valid JSON: {why}; the rest of the array is not read") from None
+                _bad(problems, counts, Problem(source, f"not valid JSON: {why}", state["line"]))
+                _skip_value(state)
+                continue
+            yield state["line"], value
+            state["line"] += buffer.count("\n", 0, end)
+            state["buffer"] = buffer[end:]
+        if in_array and not ended:
+            _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", state["line"]))
+    except _Stop as stop:
+        _bad(problems, counts, Problem(source, stop.message, stop.line))
+
+
+class _ReadState(TypedDict):
+    """Where ``_items`` is in the stream: the lines read but not yet decoded, and how it goes on."""
+
+    buffer: str  # whole lines not yet decoded
+    line: int  # the line the buffer starts on
+    cut: int | None  # an unreadable line that ended the value being read
+    skipping: bool  # after a broken value: lines are skipped until one can start a value
+
+
+def _skip_value(state: _ReadState) -> None:
+    """After a value that cannot be decoded: drop it, up to the next line of the buffer that starts with { or [."""
+    buffer = state["buffer"]
+    starts = [at for at in (buffer.find("\n{"), buffer.find("\n[")) if at >= 0]
+    if starts:
+        at = min(starts) + 1
+        state["line"] += buffer.count("\n", 0, at)
+        state["buffer"] = buffer[at:]
+    else:  # the value may go on past the buffer: skip lines until one can start a value
+        state["line"] += buffer.count("\n") + (0 if buffer.endswith("\n") else 1)
+        state["buffer"], state["skipping"] = "", True
+    if state["cut"] is not None and not state["buffer"]:
+        state["line"], state["cut"], state["skipping"] = state["cut"] + 1, None, False
+
+
+class _Stop(Exception):
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _bad(problems, counts, problem):
+    counts["bad"] += 1
+    if len(problems) < MAX_PROBLEMS:
+        problems.append(problem)
+
+
+def _field(item: dict, names) -> str:
+    for name in names:
+        value = item.get(name)
+        if value is not None and not isinstance(value, (dict, list)):
+            return clean(str(value).strip()[:MAX_TEXT])
+    return ""
+
+
+def _time(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        return -math.inf
+    return value if math.isfinite(value) else -math.inf
+
+
+def _compact(line, name, item, fields, address) -> tuple:
+    """The parts of an event a finding needs, so that the event itself is not kept."""
+    get = lambda part: _field(item, fields.get(part, ()))  # noqa: E731
+    return (
+        line,
+        name,
+        address,
+        get("status"),
+        get("reply"),
+        get("diagnostic"),
+        get("type"),
+        get("classification"),
+        _time(get("time")),
+    )
+
+
+def _finding(source, key, state) -> Finding:
+    line, name, address, given, reply_text, diagnostic, kind, classification, time = state.best
+    status, reply = codes_in(reply_text)
+    return Finding(
+        source=f"{source}:{line}",
+        kind=EVENTS,
+        recipient=address,
+        action=name,
+        status=codes_in(given)[0] or status,
+        reply=reply,
+        diagnostic=diagnostic,
+        type=kind,
+        classification=classification,
+        message=key,
+        time=time if math.isfinite(time) else None,
+        events=tuple(state.names),
+        note=f"{state.count} event(s) of this message; the deciding one is on line {line}",
+    )

@@ -1,0 +1,279 @@
+"""Evidence about a case: read files, give each finding its meaning, and merge the facts it implies.
+
+A file is read as an event log (JSON: ``.json``, ``.jsonl``, ``.ndjson``,
+or text starting with ``[`` or ``{``) or else as a returned message. What
+a finding means, whose side must act and which case facts it implies come
+from the rulebase's ``evidence:`` (``spec.EvidenceSpec``), so the same code serves
+any article. A finding's status code and classification imply facts only
+when its own action or event does (a delivery that failed, an event that
+decides the status): on a notice that decides nothing they only explain.
+
+Merging follows one rule: what the case says wins. Evidence fills a fact
+the case left unknown (and says so); where it disagrees with the case, the
+case's value stays and a warning names both; where two findings disagree
+with each other, the fact stays unknown and a warning says why.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from spor.common.errors import InputError, Problem, shown
+from spor.common.files import JSON_LINES_SUFFIXES, files_in, strip_bom
+from spor.common.reader import read_bytes
+from spor.common.records import field, record
+from spor.evidence.findings import EVENTS, REPORT, Finding
+from spor.evidence.spec import evidence_spec
+from spor.inference.evaluate import Notice
+
+MAX_MESSAGE_BYTES = 32 << 20  # a returned message larger than this is refused
+EVENT_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
+SUFFIXES = (".eml", *EVENT_SUFFIXES)  # the files a folder of evidence stands for
+HEADER_START = (b"From ", b"Return-Path:", b"Received:")
+
+
+@record
+class Explained:
+    """A finding with the meanings that apply to it and the facts it implies."""
+
+    finding: Finding
+    meanings: list  # of model.Meaning: the action or event's, the status code's, the classification's
+    facts: dict  # fact id -> value id
+    side: str | None = None  # who must act, from the most specific meaning
+
+
+@record
+class Reading:
+    """What one evidence file gave: its findings, explained, and the problems met reading it."""
+
+    source: str
+    kind: str  # "events", "message", or "" when the file could not be read at all
+    explained: list = field(default_factory=list)  # of Explained
+    problems: list = field(default_factory=list)  # of Problem
+    counts: dict = field(default_factory=dict)
+
+
+def readings(names, rulebase, recipient: str | None = None):
+    """A Reading for each evidence file named, one at a time; a folder stands for its evidence files (a folder
+    with none is a Reading with that problem), and a file that cannot be read never stops the others."""
+    for name in names:
+        if not Path(name).is_dir():
+            yield read_evidence(name, rulebase, recipient=recipient)
+            continue
+        inside = files_in(Path(name), SUFFIXES)
+        if not inside:
+            yield Reading(
+                name, "", problems=[Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")]
+            )
+        for path in inside:
+            yield read_evidence(str(path), rulebase, recipient=recipient)
+
+
+def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
+    """Read one evidence file; problems are collected in the Reading, never raised."""
+    source = shown(path)
+    spec = evidence_spec(rulebase)
+    try:
+        _regular_file(source, Path(path))
+        looks_like_json = _is_event_log(Path(path))
+        if not looks_like_json and Path(path).suffix.lower() in EVENT_SUFFIXES:
+            return Reading(source, "", problems=[Problem(source, "not an event log: JSON starts with [ or {", 1)])
+        if looks_like_json:
+            if spec.events is None:
+                return Reading(
+                    source,
+                    "",
+                    problems=[
+                        Problem(
+                            source,
+                            "looks like an event log (JSON), but the rulebase "
+                            "declares no evidence.events to read one with",
+                        )
+                    ],
+                )
+            return _read_event_log(path, source, rulebase, recipient)
+        if spec.reports is None:
+            return Reading(
+                source,
+                "",
+                problems=[Problem(source, "the rulebase declares no evidence.reports to read a returned message with")],
+            )
+        return _read_message(path, source, rulebase, recipient)
+    except InputError as exc:
+        return Reading(source, "", problems=list(exc.problems))
+
+
+def _regular_file(source: str, path: Path) -> None:
+    """Refuse, before opening it, what is not a file to read: a pipe or a device would block or never end."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError([Problem(source, "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
+    if stat.S_ISDIR(mode):
+        raise InputError([Problem(source, "this is a folder, expected an evidence file")])
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "not a regular file (a pipe or a device?): expected a returned message "
+                    "(.eml) or an event log (JSON)",
+                )
+            ]
+        )
+
+
+def _is_event_log(path: Path) -> bool:
+    """Whether a file's text starts like JSON (an event log) rather than like a mail message."""
+    try:
+        with open(path, "rb") as handle:
+            start = strip_bom(handle.read(512)).lstrip()
+    except OSError:
+        return False  # read_bytes says why
+    return start[:1] in (b"[", b"{")
+
+
+def _read_event_log(path, source, rulebase, recipient) -> Reading:
+    from spor.evidence.events import read_events
+
+    try:
+        with open(path, "rb") as stream:
+            findings, problems, counts = read_events(
+                stream, source, evidence_spec(rulebase).events, recipient=recipient
+            )
+    except OSError as exc:
+        raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
+    if not findings and not problems:
+        problems = [
+            Problem(
+                source,
+                f"holds no events for {recipient}"
+                if recipient and counts["events"]
+                else "holds no events (expected a JSON array of events, or one event per line)",
+            )
+        ]
+    return Reading(source, EVENTS, [explain(f, evidence_spec(rulebase)) for f in findings], problems, counts)
+
+
+def _read_message(path, source, rulebase, recipient) -> Reading:
+    from spor.evidence.reports import read_report
+
+    data = read_bytes(source, path, max_bytes=MAX_MESSAGE_BYTES)
+    data = strip_bom(data)
+    start = data[:4096].lstrip(b"\r\n")
+    if not start:
+        raise InputError([Problem(source, "the file is empty: expected a returned mail message (.eml)")])
+    first = start.split(b"\n", 1)[0]
+    if b"\0" in data[:4096] or not (start.startswith(HEADER_START) or _header_line(first)):
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    'not a mail message: expected header lines such as "From: ..." and '
+                    '"Subject: ..." (a returned message saved as .eml), or an event log (JSON)',
+                    1,
+                )
+            ]
+        )
+    try:
+        findings = read_report(data, source, evidence_spec(rulebase).reports)
+    except RecursionError:
+        raise InputError(
+            [Problem(source, "its MIME parts are nested too deeply to be read (a damaged or hostile message?)")]
+        ) from None
+    problems = []
+    if recipient:
+        kept = [f for f in findings if f.kind != REPORT or f.recipient.lower() == recipient.lower()]
+        if findings and findings[0].kind == REPORT and not kept:
+            named = ", ".join(f.recipient for f in findings[:5] if f.recipient) or "none could be read"
+            problems.append(Problem(source, f"says nothing about {recipient} (its recipients: {named})"))
+        findings = kept
+    return Reading(source, "message", [explain(f, evidence_spec(rulebase)) for f in findings], problems)
+
+
+def _header_line(line: bytes) -> bool:
+    name, colon, _ = line.partition(b":")
+    return bool(colon) and 0 < len(name) <= 76 and all(33 <= c <= 126 for c in name)
+
+
+def code_meaning(status: str, codes: dict):
+    """(the most specific entry for an enhanced status code, its level: 3 code, 2 subject, 1 class), or (None, 0)."""
+    parts = status.split(".")
+    for level in (3, 2, 1):
+        entry = codes.get(".".join(parts[:level])) if len(parts) >= level else None
+        if entry is not None:
+            return entry, level
+    return None, 0
+
+
+def explain(finding: Finding, spec) -> Explained:
+    """The meanings of a finding, whose side must act, and the facts it implies."""
+    own = None
+    if finding.kind == REPORT and spec.reports is not None:
+        own = spec.reports.actions.get(finding.action)
+    elif finding.kind == EVENTS and spec.events is not None:
+        meanings = spec.events.meanings
+        own = meanings.get(f"{finding.action}/{finding.type}") or meanings.get(finding.action)
+    code, level = code_meaning(finding.status, spec.codes) if finding.status else (None, 0)
+    specific = code if level >= 2 else None  # a whole code or its subject, not only its class
+    classified = spec.classifications.get(finding.classification) if finding.classification else None
+    reason = next((m for m in (specific, classified, code) if m is not None), None)
+    facts = dict(own.facts) if own else {}
+    if own is not None and own.facts and reason is not None:
+        facts.update({k: v for k, v in reason.facts.items() if k not in facts})
+    meanings = [m for m in (own, code, classified) if m is not None]
+    # who acts: a specific code says most, then the classification, then the action or event, then the code's class
+    decider = next((m for m in (specific, classified, own, code) if m is not None), None)
+    return Explained(finding, meanings, facts, decider.side if decider is not None else None)
+
+
+def merge(given: dict, readings: list) -> tuple:
+    """(facts, notices): the case's facts with what the evidence implies filled in where unknown."""
+    implied: dict = {}  # fact -> value -> [sources]
+    for reading in readings:
+        for item in reading.explained:
+            for fact, value in item.facts.items():
+                implied.setdefault(fact, {}).setdefault(value, []).append(item.finding.source)
+    facts, notices = dict(given), []
+    for fact, values in implied.items():
+        if len(values) > 1:
+            shown = "; ".join(f"{value} ({_sources(sources)})" for value, sources in values.items())
+            if fact in given:
+                notices.append(
+                    Notice("evidence_disagrees_given", {"fact": fact, "values": shown, "value": given[fact]}, fact)
+                )
+            else:
+                notices.append(Notice("evidence_disagrees", {"fact": fact, "values": shown}, fact))
+            continue
+        ((value, sources),) = values.items()
+        if fact not in given:
+            facts[fact] = value
+            notices.append(Notice("from_evidence", {"fact": fact, "value": value, "source": _sources(sources)}, fact))
+        elif given[fact] != value:
+            notices.append(
+                Notice(
+                    "evidence_conflict",
+                    {"fact": fact, "value": given[fact], "other": value, "source": _sources(sources)},
+                    fact,
+                )
+            )
+    return facts, notices
+
+
+def _sources(sources: list) -> str:
+    sources = list(dict.fromkeys(sources))  # a file named once, however many of its findings agree
+    shown = ", ".join(sources[:3])
+    return shown + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+
+
+def evaluate_with(evaluator, given: dict, readings: list, **case):
+    """Evaluate a case with its evidence merged in; the result carries the evidence and the merge's notices."""
+    facts, notices = merge(given, readings)
+    result = evaluator.evaluate(facts, **case)
+    filled = {n.fact for n in notices if n.code == "from_evidence"}
+    result.warnings = notices + [w for w in result.warnings if not (w.code == "not_needed" and w.fact in filled)]
+    result.evidence = [item for reading in readings for item in reading.explained]
+    return result

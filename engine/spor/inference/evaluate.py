@@ -1,0 +1,115 @@
+"""Evaluate a case: fire the rules in durable-rules, then explain the result.
+
+:func:`Evaluator.evaluate` is the Python API the CLI and the tests call:
+facts in (value ids, already normalised by ``cases``), a :class:`Result`
+out, holding the given and derived facts, the outcome or none, the missing
+facts (next question first), the trace of fired rules and notices
+(warnings). How a result is shown is ``render``'s business.
+"""
+
+from __future__ import annotations
+
+from spor.common import messages
+from spor.common.records import field, record
+from spor.inference.relevance import conflicts, missing_facts, unneeded_facts
+from spor.inference.session import Session
+from spor.rulebase.model import OUTCOME, Outcome, Rulebase
+
+
+@record
+class Notice:
+    """A warning about a result: a code, its parameters, and the fact it concerns."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+    fact: str | None = None
+
+    def message(self, lang: str, rulebase: Rulebase | None = None) -> str:
+        """The warning in ``lang``; with the rulebase, facts and values are shown by their labels."""
+        params = dict(self.params)
+        if rulebase is not None and params.get("fact") in rulebase.facts:
+            fact = params["fact"]
+            for key in ("value", "other"):
+                if key in params:
+                    params[key] = rulebase.label(fact, params[key], lang)
+            params["fact"] = rulebase.facts[fact].label.get(lang)
+        return messages.text(f"w_{self.code}", lang, **params)
+
+
+@record
+class Result:
+    rulebase: Rulebase
+    given: dict
+    derived: dict  # fact -> value, in the order derived
+    outcome: Outcome | None
+    missing: list  # of Fact
+    trace: list  # of session.Firing
+    warnings: list  # of Notice
+    case_id: str = ""
+    source: str = ""
+    title: str = ""
+    notes: str = ""
+    evidence: list = field(default_factory=list)  # of evidence.Explained, when evidence was merged in
+
+    @property
+    def complete(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def facts(self) -> dict:
+        return {**self.given, **self.derived}
+
+
+class Evaluator:
+    """A rulebase compiled into the inference engine, ready to evaluate cases."""
+
+    _compiled: dict = {}  # id(rulebase) -> (rulebase, Session): compile each rulebase once per process
+
+    def __init__(self, rulebase: Rulebase):
+        self.rulebase = rulebase
+        kept = Evaluator._compiled.get(id(rulebase))
+        if kept is None or kept[0] is not rulebase:
+            if len(Evaluator._compiled) >= 16:
+                Evaluator._compiled.pop(next(iter(Evaluator._compiled)))
+            kept = Evaluator._compiled[id(rulebase)] = (rulebase, Session(rulebase))
+        self.session = kept[1]
+
+    def evaluate(self, facts: dict, *, case_id: str = "", source: str = "", title: str = "", notes: str = "") -> Result:
+        rb = self.rulebase
+        ordered = {name: facts[name] for name in rb.facts if name in facts}  # one order for all spellings of a case
+        if len(ordered) != len(facts):
+            raise ValueError(f"not facts of this rulebase: {sorted(set(facts) - set(ordered))}")
+        facts = ordered
+        firings = self.session.fire(facts)
+        derived, outcome = {}, None
+        for firing in firings:
+            if firing.rule.target == OUTCOME:
+                outcome = rb.outcomes[firing.rule.value]
+            else:
+                derived[firing.rule.target] = firing.rule.value
+        known = {**facts, **derived}
+        missing = [] if outcome else missing_facts(rb, known)
+        notices = self._notices(facts, known, derived, outcome, firings, missing)
+        return Result(rb, dict(facts), derived, outcome, missing, firings, notices, case_id, source, title, notes)
+
+    def _notices(self, given, known, derived, outcome, firings, missing) -> list:
+        rb = self.rulebase
+        notices = []
+        if outcome:
+            for name in unneeded_facts(given, firings):
+                notices.append(Notice("not_needed", {"fact": name, "value": given[name]}, name))
+        elif not missing:
+            notices.append(Notice("gap"))
+        concluded = {**derived, **({OUTCOME: outcome.id} if outcome else {})}
+        for rule, target, value in conflicts(rb, known, concluded):
+            notices.append(
+                Notice("conflict", {"rule": rule.id, "fact": target, "value": rule.value, "other": value}, target)
+            )
+        stated = {name: value for name, value in given.items() if rb.facts[name].derived}
+        for rule, target, value in conflicts(rb, known, stated):
+            notices.append(
+                Notice(
+                    "contradicts_given", {"rule": rule.id, "fact": target, "value": rule.value, "other": value}, target
+                )
+            )
+        return notices

@@ -1,0 +1,77 @@
+"""Which facts are still missing, and which given facts did not matter.
+
+This is analysis of the rules, not a second evaluator: durable-rules decides
+what fires; this module looks at the rules that have *not* fired and asks
+which unknown facts could still make one of them fire, starting from the
+outcome and working back through the derived facts (goal-directed, as an
+expert system's questioning is). A fact whose every possible answer leaves
+the result unchanged is never listed.
+"""
+
+from __future__ import annotations
+
+from spor.rulebase.conditions import facts_read, truth, undecided_facts
+from spor.rulebase.model import OUTCOME, Rulebase
+
+
+def possible_values(rulebase: Rulebase, facts: dict) -> dict:
+    """For each unknown derived fact, the values some rule could still conclude.
+
+    Starts from every value and removes those whose rules are all decided
+    False, until nothing changes (removing a value can decide a rule
+    further down the chain).
+    """
+    possible = {f.id: frozenset(f.value_ids()) for f in rulebase.facts.values() if f.derived and f.id not in facts}
+    changed = True
+    while changed:
+        changed = False
+        for name, values in possible.items():
+            now = frozenset(
+                rule.value
+                for rule in rulebase.rules_for.get(name, ())
+                if rule.value in values and truth(rule.when, facts, possible) is not False
+            )
+            if now != values:
+                possible[name] = now
+                changed = True
+    return possible
+
+
+def missing_facts(rulebase: Rulebase, facts: dict) -> list:
+    """Askable facts that could still change the outcome, in the rulebase's declared order."""
+    possible = possible_values(rulebase, facts)
+    wanted: set = set()
+    visited: set = set()
+
+    def visit(target):
+        visited.add(target)
+        for rule in rulebase.rules_for.get(target, ()):
+            if truth(rule.when, facts, possible) is False:
+                continue
+            for name in undecided_facts(rule.when, facts, possible):
+                fact = rulebase.facts[name]
+                if not fact.derived:
+                    wanted.add(name)
+                elif name not in visited:
+                    visit(name)
+
+    visit(OUTCOME)
+    return [fact for fact in rulebase.facts.values() if fact.id in wanted]
+
+
+def unneeded_facts(given: dict, firings: list) -> list:
+    """Given facts that no fired rule read (only meaningful once an outcome is reached)."""
+    read = set()
+    for firing in firings:
+        read.update(facts_read(firing.rule.when))
+    return [name for name in given if name not in read]
+
+
+def conflicts(rulebase: Rulebase, facts: dict, concluded: dict) -> list:
+    """(rule, target, other value) for rules that hold now but conclude another value than was used."""
+    found = []
+    for target, value in concluded.items():
+        for rule in rulebase.rules_for.get(target, ()):
+            if rule.value != value and truth(rule.when, facts) is True:
+                found.append((rule, target, value))
+    return found

@@ -1,0 +1,175 @@
+"""The one serialiser of results: the field order of every record spor prints.
+
+``spor run --format json``, ``spor batch`` (JSON Lines and CSV) and the
+other commands that print results write them through these functions, so
+the fields and their order are said once; ``schemas/result.schema.json``
+describes what they write, and the tests validate real output against it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from spor.common.errors import format_path
+from spor.common.messages import text as t
+from spor.inference.evaluate import Result
+from spor.output.evidence import as_json as finding_json
+from spor.rulebase.model import PLACEHOLDER
+
+RECORD_FIELDS = ("case", "source", "title", "notes")  # the first keys of a result: they vary per record
+FACTS = "facts"  # the key of a result that is written per record: it repeats the record's own facts
+CSV_HEADER = (
+    "source",
+    "case",
+    "outcome",
+    "side",
+    "complete",
+    "missing",
+    "warnings",
+    "error",
+)  # then one column per fact
+FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+)  # a CSV cell starting so is run by a spreadsheet (OWASP: CSV injection)
+
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one shared encoder writes the same text
+encode = json.JSONEncoder(ensure_ascii=False).encode
+encode_string = json.encoder.encode_basestring  # one str as JSON, as ``encode`` writes it (C, without the encoder)
+
+
+def fill(template: str, result: Result, lang: str) -> str:
+    """Replace ``{fact}`` in an outcome text with the label of the case's value."""
+    facts = result.facts
+    unknown = t("unknown", lang)
+    return PLACEHOLDER.sub(
+        lambda m: result.rulebase.label(m.group(1), facts[m.group(1)], lang) if m.group(1) in facts else unknown,
+        template,
+    )
+
+
+def as_json(result: Result, lang: str = "nb") -> dict:
+    """The result as the plain data ``schemas/result.schema.json`` describes."""
+    rb = result.rulebase
+    outcome = result.outcome
+    return {
+        "case": result.case_id,
+        "source": result.source,
+        "title": result.title,
+        "notes": result.notes,
+        "rulebase": rb.id,
+        "outcome": outcome.id if outcome else None,
+        "side": outcome.side if outcome else None,
+        "verdict": fill(outcome.verdict.get(lang), result, lang) if outcome else None,
+        "complete": result.complete,
+        "facts": result.facts,
+        "given": list(result.given),
+        "derived": list(result.derived),
+        "missing": [
+            {
+                "fact": fact.id,
+                "question": fact.prompt(lang),
+                "where": fact.where.get(lang) if fact.where else None,
+                "values": list(fact.value_ids()),
+            }
+            for fact in result.missing
+        ],
+        "trace": [
+            {
+                "rule": f.rule.id,
+                "title": f.rule.title.get(lang),
+                "file": os.path.basename(f.rule.file),
+                "cites": list(f.rule.cites),
+                "saw": f.saw,
+                "concluded": {f.rule.target: f.rule.value},
+            }
+            for f in result.trace
+        ],
+        "warnings": [
+            {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
+            for w in result.warnings
+        ],
+        **({"evidence": _evidence_json(result, lang)} if result.evidence else {}),
+    }
+
+
+def _evidence_json(result: Result, lang: str) -> list:
+    return [finding_json(item, result.rulebase, lang) for item in result.evidence]
+
+
+def rival_json(rival) -> dict | None:
+    if rival is None or rival.outcome is None:
+        return None
+    return {
+        "outcome": rival.outcome.id,
+        "changes": [{"fact": c.fact, "from": c.old, "to": c.new} for c in rival.changes],
+    }
+
+
+def json_line(result: Result, lang: str = "nb") -> str:
+    return encode(as_json(result, lang))
+
+
+def why_not_line(result: Result, rival, lang: str = "nb") -> str:
+    """``json_line`` with the nearest rival outcome (``run --explain``) as ``why_not``."""
+    return encode({**as_json(result, lang), "why_not": rival_json(rival)})
+
+
+def error_record(source: str, case_id: str | None, problems: list) -> dict:
+    """A record that could not be decided: its source, its case id if known, and every problem."""
+    return {
+        "source": source,
+        "case": case_id,
+        "error": "; ".join(f"{format_path(p.path)}: {p.message}" if p.path else p.message for p in problems),
+        "problems": [p.as_dict() for p in problems],
+    }
+
+
+def record_head(case_id, source: str, title, notes) -> str:
+    """A result's own fields (``RECORD_FIELDS``) as the start of a JSON object, without its closing brace."""
+    fields = (case_id, source, title, notes)
+    if all(type(value) is str for value in fields):
+        case, where, title, notes = map(encode_string, fields)
+        return f'{{"case": {case}, "source": {where}, "title": {title}, "notes": {notes}'
+    return encode(dict(zip(RECORD_FIELDS, fields)))[:-1]
+
+
+def cell(text) -> str:
+    """A text cell that a spreadsheet will not run as a formula."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in FORMULA_START else text
+
+
+def uncell(text: str) -> str:
+    """The text of a cell written by ``cell``."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
+
+
+def csv_header(facts) -> list:
+    return [*CSV_HEADER, *facts]
+
+
+def csv_result_row(data: dict, facts) -> list:
+    """A result (as ``as_json`` gives it) as a CSV row under ``csv_header(facts)``."""
+    given = data[FACTS]
+    return [
+        cell(data["source"]),
+        cell(data["case"]),
+        data["outcome"] or "",
+        data["side"] or "",
+        "yes" if data["complete"] else "no",
+        ";".join(m["fact"] for m in data["missing"]),
+        ";".join(w["code"] for w in data["warnings"]),
+        "",
+        *[given.get(f, "") for f in facts],
+    ]
+
+
+def csv_error_row(data: dict, facts) -> list:
+    """An error record as a CSV row under ``csv_header(facts)``."""
+    return [cell(data["source"]), cell(data["case"]), "", "", "no", "", "", cell(data["error"]), *[""] * len(facts)]

@@ -1,0 +1,206 @@
+"""Results as text for an agent, and as Markdown for a ticket reply.
+
+Text reads top-down the way an agent works a ticket: the verdict first,
+then the steps, the reply to paste, and last the reasons (the rules that
+fired, the sections they cite, the values they saw). An undecided case
+lists the missing facts with their questions, allowed answers and where in
+the product to find them.
+"""
+
+from __future__ import annotations
+
+from spor.common.messages import text as t
+from spor.inference.evaluate import Result
+from spor.output.evidence import lines as evidence_lines
+from spor.output.layout import wrap
+from spor.output.record import fill, json_line, why_not_line
+
+
+def _value(result: Result, fact: str, value, lang: str) -> str:
+    if value is None:
+        return t("unknown", lang)
+    return result.rulebase.label(fact, value, lang)
+
+
+def _fact_label(result: Result, fact: str, lang: str) -> str:
+    return _fact_label_rb(result.rulebase, fact, lang)
+
+
+def _reason(result: Result, firing, lang: str) -> tuple:
+    rule = firing.rule
+    saw = ", ".join(f"{_fact_label(result, f, lang)} = {_value(result, f, v, lang)}" for f, v in firing.saw.items())
+    if rule.target == "outcome":
+        concluded = f"{t('outcome', lang)} = {rule.value}"
+    else:
+        concluded = f"{_fact_label(result, rule.target, lang)} = {_value(result, rule.target, rule.value, lang)}"
+    return rule, saw, concluded
+
+
+def reasons(result: Result, lang: str) -> list:
+    """The fired rules in order, each with what it concluded, its sections and the values it saw."""
+    if not result.trace:
+        return [f"  {t('no_rule', lang)}"]
+    lines = []
+    for i, firing in enumerate(result.trace, 1):
+        rule, saw, concluded = _reason(result, firing, lang)
+        lines.append(wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
+        lines.append(wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
+        lines.append(wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
+    return lines
+
+
+def question(fact, lang: str, number: int | None = None) -> str:
+    """A question as ``spor ask`` shows it: the text, the numbered answers, where to look."""
+    head = f"{number}. " if number else ""
+    lines = [wrap(f"{fact.prompt(lang)} ({fact.id})", "   ", head)]
+    for i, value in enumerate(fact.values, 1):
+        lines.append(f"   {i}) {value.id} — {value.label.get(lang)}")
+    if fact.where:
+        lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "   ", "   "))
+    return "\n".join(lines)
+
+
+def why(interview, fact, lang: str) -> str:
+    """MYCIN's WHY: the rules waiting on this answer and the chain they feed, up to the outcome."""
+    rb = interview.rulebase
+    waiting, chain = interview.why(fact.id)
+    lines = [t("ask_why_head", lang, label=fact.label.get(lang), fact=fact.id), t("ask_why_rules", lang)]
+    for item in waiting:
+        rule = item.rule
+        target = t("outcome", lang) if rule.target == "outcome" else _fact_label_rb(rb, rule.target, lang)
+        value = rule.value if rule.target == "outcome" else rb.label(rule.target, rule.value, lang)
+        lines.append(wrap(f"{rule.id} ({', '.join(rule.cites)}): {rule.title.get(lang)}", "      ", "  - "))
+        lines.append(wrap(f"{t('ask_gives', lang)}: {target} = {value}", "      ", "      "))
+        if item.also_needs:
+            lines.append(wrap(f"{t('ask_also', lang)}: {', '.join(item.also_needs)}", "      ", "      "))
+    if chain:
+        lines.append(
+            wrap(t("ask_chain", lang, chain=" → ".join(_fact_label_rb(rb, c, lang) for c in chain)), "  ", "  ")
+        )
+    else:
+        lines.append("  " + t("ask_chain_direct", lang))
+    return "\n".join(lines)
+
+
+def _fact_label_rb(rb, fact: str, lang: str) -> str:
+    known = rb.facts.get(fact)
+    return known.label.get(lang) if known else fact
+
+
+def why_not(result: Result, rival, lang: str) -> list:
+    """Text lines for the nearest rival outcome (``explain.nearest_rival``)."""
+    lines = [f"{t('why_not', lang)}"]
+    if rival is None:
+        return lines + [f"  {t('why_not_none', lang)}"]
+    if rival.outcome is None:
+        from spor.analysis.explain import MAX_VARIANTS
+
+        return lines + [f"  {t('why_not_stopped', lang, count=f'{MAX_VARIANTS:,}')}"]
+    rb = result.rulebase
+    verdict = fill(rival.outcome.verdict.get(lang), result, lang)
+    lines.append(wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
+    for change in rival.changes:
+        old = rb.label(change.fact, change.old, lang) if change.old else t("why_not_unset", lang)
+        lines.append(
+            wrap(
+                f"{t('why_not_if', lang)} {_fact_label(result, change.fact, lang)} = "
+                f"{rb.label(change.fact, change.new, lang)} ({t('why_not_instead', lang)} {old})",
+                "      ",
+                "    - ",
+            )
+        )
+    return lines
+
+
+def text(result: Result, lang: str = "nb") -> str:
+    rb = result.rulebase
+    lines = []
+    lines.append(f"{t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""))
+    outcome = result.outcome
+    if outcome:
+        lines.append(wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
+        lines.append(f"{t('side', lang)}: {rb.sides[outcome.side].get(lang)}")
+        lines += ["", f"{t('steps', lang)}:"]
+        for i, step in enumerate(outcome.steps[lang], 1):
+            lines.append(wrap(fill(step, result, lang), "     ", f"  {i}. "))
+        lines += ["", f"{t('reply', lang)}:", wrap(fill(outcome.reply.get(lang), result, lang), "  ")]
+    else:
+        lines.append(t("incomplete", lang))
+        if result.missing:
+            lines += ["", f"{t('missing', lang)}:"]
+        for i, fact in enumerate(result.missing, 1):
+            lines.append(wrap(f"{fact.id}: {fact.prompt(lang)}", "     ", f"  {i}. "))
+            answers = ", ".join(f"{v.id} ({v.label.get(lang)})" for v in fact.values)
+            lines.append(wrap(f"{t('answers', lang)}: {answers}", "     ", "     "))
+            if fact.where:
+                lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
+    lines += ["", f"{t('why', lang)}:"] + reasons(result, lang)
+    if result.evidence:
+        lines += ["", f"{t('evidence', lang)}:"] + evidence_lines(result.evidence, rb, lang)
+    lines += ["", f"{t('facts', lang)}:"]
+    from_evidence = {w.fact for w in result.warnings if w.code == "from_evidence"}
+    for name, value in result.facts.items():
+        kind = (
+            t("derived", lang)
+            if name not in result.given
+            else t("from_evidence" if name in from_evidence else "given", lang)
+        )
+        lines.append(f"  {_fact_label(result, name, lang)}: {_value(result, name, value, lang)} ({kind})")
+    if result.warnings:
+        lines += ["", f"{t('warnings', lang)}:"]
+        for warning in result.warnings:
+            lines.append(wrap(warning.message(lang, rb), "    ", "  - "))
+    if result.notes:
+        lines += ["", f"{t('notes', lang)}:", wrap(result.notes, "  ")]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(result: Result, lang: str = "nb") -> str:
+    rb = result.rulebase
+    outcome = result.outcome
+    out = [f"### {t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""), ""]
+    if outcome:
+        out += [
+            f"**{t('verdict', lang)}:** {fill(outcome.verdict.get(lang), result, lang)}",
+            "",
+            f"**{t('side', lang)}:** {rb.sides[outcome.side].get(lang)}",
+            "",
+            f"#### {t('steps', lang)}",
+            "",
+        ]
+        out += [f"{i}. {fill(step, result, lang)}" for i, step in enumerate(outcome.steps[lang], 1)]
+        out += ["", f"#### {t('reply', lang)}", "", "> " + fill(outcome.reply.get(lang), result, lang)]
+    else:
+        out += [f"**{t('incomplete', lang)}**", "", f"#### {t('missing', lang)}", ""]
+        for i, fact in enumerate(result.missing, 1):
+            where = f" ({t('where', lang)}: {fact.where.get(lang)})" if fact.where else ""
+            out.append(f"{i}. **{fact.id}**: {fact.prompt(lang)}{where}")
+    out += ["", f"#### {t('why', lang)}", ""]
+    for firing in result.trace:
+        rule, saw, concluded = _reason(result, firing, lang)
+        out.append(f"- {concluded} ({', '.join(rule.cites)}): {rule.title.get(lang)}; {t('because', lang)} {saw}")
+    if not result.trace:
+        out.append(f"- {t('no_rule', lang)}")
+    if result.evidence:
+        out += ["", f"#### {t('evidence', lang)}", "", "```"] + evidence_lines(result.evidence, rb, lang, "") + ["```"]
+    if result.warnings:
+        out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang, rb)}" for w in result.warnings]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": text, "markdown": markdown, "json": json_line}
+
+
+def render(result: Result, fmt: str, lang: str = "nb", *, explain: bool = False, rival=None) -> str:
+    """A result as ``fmt`` (text, markdown or json); with ``explain``, followed by its nearest rival outcome."""
+    if not explain:
+        return RENDERERS[fmt](result, lang)
+    if fmt == "json":
+        return why_not_line(result, rival, lang)
+    body = RENDERERS[fmt](result, lang)
+    if not result.complete:
+        return body
+    lines = why_not(result, rival, lang)
+    if fmt == "markdown":
+        return body + "\n#### " + lines[0] + "\n\n" + "\n".join(line.strip() for line in lines[1:]) + "\n"
+    return body + "\n" + "\n".join(lines) + "\n"

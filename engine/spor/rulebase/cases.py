@@ -1,0 +1,199 @@
+"""Case files: read, validate against the schema, and normalise their values.
+
+A case names values the way people write them (a label in either
+language, a synonym, any letter case, ``yes``/``ja``/``true``); this module
+maps each to the value id the rules use, or reports the value with the
+closest allowed one. Nothing a case gives is
+dropped: an unknown fact or value is an error, never ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spor.common import schemas
+from spor.common.errors import InputError, Problem
+from spor.common.files import DOCUMENT_SUFFIXES, atomic_write, files_in
+from spor.common.reader import Document, read_document
+from spor.common.records import field, record
+from spor.common.suggest import closest
+from spor.rulebase import vocabulary
+from spor.rulebase.model import OUTCOME, Rulebase
+
+MAX_CASE_BYTES = 1 << 20
+CASE_SUFFIXES = DOCUMENT_SUFFIXES
+
+
+def case_files(folder: Path) -> list:
+    """The case files under a folder, searched recursively, in path order (``files.files_in``'s policy)."""
+    return files_in(folder, CASE_SUFFIXES)
+
+
+def case_paths(arguments) -> list:
+    """Command-line case arguments as paths: a folder stands for its case files; files and ``-`` stay as given."""
+    paths: list = []
+    for argument in arguments:
+        if argument != "-" and Path(argument).is_dir():
+            paths += map(str, case_files(Path(argument)))
+        else:
+            paths.append(argument)
+    return paths
+
+
+@record
+class Case:
+    id: str
+    source: str
+    facts: dict  # fact id -> value id
+    title: str = ""
+    notes: str = ""
+    expect: dict | None = None  # normalised like facts
+    document: Document | None = field(default=None, repr=False)
+
+
+class Normaliser:
+    """Maps written values to value ids for one rulebase."""
+
+    def __init__(self, rulebase: Rulebase):
+        self.rulebase = rulebase
+        self.tables = {fid: vocabulary.build(f.values)[0] for fid, f in rulebase.facts.items()}
+        self._memo: dict = {}  # (fact, raw, written) -> (value id, message): exports repeat few spellings
+        self._plain: dict = {}  # (fact, text) -> value id, for data without spellings (JSON): the common case, quickly
+
+    def value(self, fact_id: str, raw, written: str | None = None):
+        """(value id, None) or (None, message); ``written`` is the scalar as the file spelt it."""
+        key = (fact_id, type(raw), raw, written)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._value(fact_id, raw, written)
+            if len(self._memo) < 100_000:
+                self._memo[key] = found
+        return found
+
+    def _value(self, fact_id: str, raw, written):
+        fact = self.rulebase.facts[fact_id]
+        text = vocabulary.scalar_text(fact, raw, written)
+        if text is None:
+            return None, f"expected a value of {fact_id!r}, found {raw!r}; allowed: {self._allowed(fact)}"
+        found = self.tables[fact_id].get(vocabulary.token(text))
+        if found is None:
+            words = [w for v in fact.values for w in vocabulary.words(v)]
+            hint = closest(vocabulary.token(text), sorted({vocabulary.token(w) for w in words}))
+            return None, f"{text!r} is not a value of {fact_id!r}{hint}; allowed: {self._allowed(fact)}"
+        return found, None
+
+    def _allowed(self, fact) -> str:
+        return ", ".join(f"{v.id} ({v.label.nb} / {v.label.en})" for v in fact.values)
+
+    def facts(self, data: dict, doc: Document, path: tuple, problems: list) -> dict:
+        out = {}
+        plain = None if doc.raw else self._plain  # JSON data: no spellings to keep, a text value says it all
+        for name, raw in data.items():
+            if plain is not None and type(raw) is str:
+                found = plain.get((name, raw))
+                if found is not None:
+                    out[name] = found
+                    continue
+            where = path + (name,)
+            if name not in self.rulebase.facts:
+                problems.append(
+                    doc.problem(
+                        where,
+                        f"unknown fact {name!r}{closest(name, self.rulebase.facts)}; "
+                        f"known facts: {', '.join(self.rulebase.facts)}",
+                        at_key=True,
+                    )
+                )
+                continue
+            if raw is None:  # written as null: explicitly unknown
+                continue
+            value, message = self.value(name, raw, doc.raw.get(where))
+            if message:
+                problems.append(doc.problem(where, message))
+            else:
+                out[name] = value
+                if plain is not None and type(raw) is str and len(plain) < 100_000:
+                    plain[(name, raw)] = value
+        return out
+
+
+def case_from_document(doc: Document, normaliser: Normaliser, default_id: str | None = None) -> Case:
+    """Validate one parsed case document and normalise its facts; raise InputError listing every problem.
+
+    A case without an ``id`` is named ``default_id``, or after its file.
+    """
+    if doc.data is None:
+        raise InputError([Problem(doc.name, "the file is empty: expected a case with a 'facts' mapping")])
+    problems = schemas.validate(doc, "case")
+    if problems:
+        raise InputError(problems)
+    data = doc.data
+    assert isinstance(data, dict)  # the case schema requires a mapping
+    facts = normaliser.facts(data["facts"], doc, ("facts",), problems)
+    expect = _expect(data.get("expect"), doc, normaliser, problems)
+    if problems:
+        raise InputError(problems)
+    if default_id is None:
+        default_id = Path(doc.name).stem if doc.name not in ("-", "<stdin>") else "stdin"
+    return Case(
+        id=str(data.get("id", default_id)),
+        source=doc.name,
+        facts=facts,
+        title=data.get("title", ""),
+        notes=data.get("notes", ""),
+        expect=expect,
+        document=doc,
+    )
+
+
+def _expect(data, doc, normaliser, problems):
+    if data is None:
+        return None
+    rb = normaliser.rulebase
+    expect = dict(data)
+    outcome = data.get("outcome")
+    if outcome is not None and outcome not in rb.outcomes:
+        problems.append(doc.problem(("expect", OUTCOME), f"unknown outcome {outcome!r}{closest(outcome, rb.outcomes)}"))
+    if "facts" in data:
+        expect["facts"] = normaliser.facts(data["facts"], doc, ("expect", "facts"), problems)
+    for i, name in enumerate(data.get("missing", [])):
+        if name not in rb.facts:
+            problems.append(doc.problem(("expect", "missing", i), f"unknown fact {name!r}{closest(name, rb.facts)}"))
+    return expect
+
+
+def load_case(path, normaliser: Normaliser, *, stream=None, name: str | None = None) -> Case:
+    """Read a case file (``-`` with ``stream`` for standard input)."""
+    doc = read_document(path, name=name, max_bytes=MAX_CASE_BYTES, stream=stream)
+    return case_from_document(doc, normaliser)
+
+
+def write_case(path, start: Case | None, case_id: str, facts: dict, note=()) -> list:
+    """Write a case file (YAML, atomically) with ``facts``; what the starting case held is kept.
+
+    ``note``: lines added to the case's notes (which facts came from
+    evidence, not from the agent). Returns the lines left out because the
+    notes would be longer than a case may hold (it would be refused when
+    read back). Raises InputError when the file cannot be written.
+    """
+    import yaml
+
+    data: dict = {"id": case_id}
+    if start and start.title:
+        data["title"] = start.title
+    notes, left_out = start.notes if start and start.notes else "", []
+    for line in note:
+        if len(notes) + 1 + len(line) > schemas.MAX_NOTES:
+            left_out.append(line)
+            continue
+        notes = f"{notes}\n{line}" if notes else line
+    if notes:
+        data["notes"] = notes
+    data["facts"] = facts
+    if start and start.expect and start.document is not None and isinstance(start.document.data, dict):
+        data["expect"] = start.document.data["expect"]  # as written, not normalised
+    try:
+        atomic_write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot be written: {exc.strerror or exc}")]) from None
+    return left_out

@@ -1,0 +1,123 @@
+"""Load a rulebase folder: read its rule files, validate each against the schema, join them.
+
+A rulebase is a folder of YAML (or JSON) rule files. Each file is checked
+against ``schemas/rulefile.schema.json``; then ``joiner`` joins the files
+and checks the references between them. Layers above add what they know
+as an ``Extension``: a section of their own to read (``evidence:``), and
+checks of their own (what the inference engine can run). Every problem
+found is reported (file, line, column, message), not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from spor.common import schemas
+from spor.common.errors import InputError, Problem
+from spor.common.files import DOCUMENT_SUFFIXES, skipped
+from spor.common.reader import Document, parse, read_document
+from spor.rulebase import cache
+from spor.rulebase.joiner import Extension, Joiner, Loaded
+
+__all__ = ["Extension", "Loaded", "load", "load_cached", "rule_files"]
+
+MAX_FILES = 200
+MAX_FILE_BYTES = 16 << 20
+SUFFIXES = DOCUMENT_SUFFIXES
+
+
+def rule_files(folder: Path) -> list:
+    """The rule files of a folder, sorted by name (their order is the rulebase's order)."""
+    if not folder.exists():
+        raise InputError([Problem(str(folder), "no such folder (expected a rulebase folder of YAML rule files)")])
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "not a folder (expected a rulebase folder of YAML rule files)")])
+    root = folder.resolve()
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in SUFFIXES or skipped(path.name):
+            continue
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(str(path), "links outside the rulebase folder: rule files must live in the folder"))
+            continue
+        files.append(path)
+    if len(files) > MAX_FILES:
+        problems.append(Problem(str(folder), f"{len(files)} rule files; at most {MAX_FILES} are read"))
+    if not files and not problems:
+        problems.append(Problem(str(folder), "holds no rule files (*.yaml, *.yml or *.json)"))
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def load(folder, extensions: Sequence[Extension] = ()) -> Loaded:
+    """Read, validate and join the rule files of ``folder``; raise InputError listing every problem.
+
+    A rulebase that loaded cleanly before, with the same bytes in every
+    file and the same extensions, is read back from the on-disk cache
+    (``cache``) instead of being parsed and schema-validated again: that is
+    most of a command's start-up.
+    """
+    folder = Path(folder)
+    files = rule_files(folder)
+    return _load_keyed(folder, files, extensions, *cache.rulebase_key(files, [e.name for e in extensions]))
+
+
+def _load_keyed(folder: Path, files: list, extensions: Sequence[Extension], key: str, blobs: list) -> Loaded:
+    """``load`` once the files are listed, read and checksummed."""
+    stored = cache.read(key)
+    if stored is not None and len(stored) == len(files):
+        try:
+            docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
+            return Joiner(folder, docs, checked=True, extensions=extensions).join()
+        except Exception:  # a damaged cache entry: read the files themselves
+            pass
+    loaded = _load_files(folder, files, blobs, extensions)
+    cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
+    return loaded
+
+
+def _load_files(folder: Path, files: list, blobs: list, extensions: Sequence[Extension]) -> Loaded:
+    docs: dict[str, Document] = {}
+    problems: list[Problem] = []
+    for path, blob in zip(files, blobs):
+        try:
+            if blob is None:
+                doc = read_document(path, max_bytes=MAX_FILE_BYTES)
+            else:
+                doc = parse(str(path), blob, as_json=path.suffix.lower() == ".json")
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if doc.data is None:
+            problems.append(
+                Problem(doc.name, "the file is empty: expected a mapping with rulebase, facts, rules or outcomes")
+            )
+            continue
+        found = schemas.validate(doc, "rules")
+        problems.extend(found)
+        if not found:
+            docs[doc.name] = doc
+    if problems:
+        raise InputError(problems)
+    loaded = Joiner(folder, docs, extensions=extensions).join()
+    loaded.docs = docs
+    return loaded
+
+
+_CACHE: dict = {}
+CACHE_SIZE = 8
+
+
+def load_cached(folder, extensions: Sequence[Extension] = ()) -> Loaded:
+    """``load``, reusing the result in this process while every rule file has the same bytes."""
+    folder = Path(folder)
+    files = rule_files(folder)
+    key, blobs = cache.rulebase_key(files, [e.name for e in extensions])  # read once, for both caches
+    entry = (str(folder.resolve()), key)
+    if entry not in _CACHE:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[entry] = _load_keyed(folder, files, extensions, key, blobs)
+    return _CACHE[entry]
