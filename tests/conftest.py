@@ -1,19 +1,40 @@
-"""Shared fixtures: the shipped rulebase, loaded and compiled once per test run."""
+"""Shared fixtures: the rulebases, each loaded and compiled once per test run.
+
+``rulebase``, ``evaluator`` and ``normaliser`` are the shipped rulebase
+(rules/): for tests about the article's knowledge (test_shipped_rulebase.py,
+test_examples.py) and the commands run on the shipped examples. Engine tests
+use the fixture rulebases under tests/fixtures/, which an edit of rules/
+never changes:
+
+* ``heating_*``: tests/fixtures/heating, the engine tests' main rulebase (a
+  chain of derived facts, all/any/not/known, a priority, placeholders; its
+  first file says what each part is for);
+* ``printer_rulebase``: tests/fixtures/printer, a second tiny rulebase;
+* ``newsletter_rulebase``: tests/fixtures/newsletter, with an ``evidence:``
+  section of its own for the evidence layer's tests.
+"""
+
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from spor.rulebase.cases import Normaliser
-from spor.inference.evaluate import Evaluator
 from spor.api import load
+from spor.inference.evaluate import Evaluator
+from spor.rulebase.cases import Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"
+HEATING = FIXTURES / "heating"
+PRINTER = FIXTURES / "printer"
+NEWSLETTER = FIXTURES / "newsletter"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,6 +56,54 @@ def evaluator(rulebase):
 @pytest.fixture(scope="session")
 def normaliser(rulebase):
     return Normaliser(rulebase)
+
+
+@pytest.fixture(scope="session")
+def heating_rulebase():
+    return load(HEATING).rulebase
+
+
+@pytest.fixture(scope="session")
+def heating_evaluator(heating_rulebase):
+    return Evaluator(heating_rulebase)
+
+
+@pytest.fixture(scope="session")
+def heating_normaliser(heating_rulebase):
+    return Normaliser(heating_rulebase)
+
+
+@pytest.fixture(scope="session")
+def printer_rulebase():
+    return load(PRINTER).rulebase
+
+
+@pytest.fixture(scope="session")
+def newsletter_rulebase():
+    return load(NEWSLETTER).rulebase
+
+
+@contextlib.contextmanager
+def hang_guard(seconds=60):
+    """Fail the test as hung when the block has not ended after ``seconds``.
+
+    A guard against a hang (a blocking read of a pipe, a loop that never
+    ends), not a speed assertion: the limit is far above any normal run, and
+    how fast spor is belongs to bench/. It interrupts Python code and blocking
+    system calls; code that may hang inside C (a regular expression) is run in
+    a subprocess with a timeout instead.
+    """
+
+    def hung(signum, frame):
+        pytest.fail(f"hung: still running after {seconds} s", pytrace=True)
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""The on-disk rulebase cache: same rulebase, same positions, and never stale."""
+"""The on-disk rulebase cache: same rulebase, same positions, and never stale.
+
+On the fixture rulebases (tests/fixtures/heating: four files; newsletter: an evidence: section)."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,48 +9,53 @@ from pathlib import Path
 
 import pytest
 
-from spor.rulebase import cache
-from spor.common.errors import InputError
-from spor.api import load
 from spor.analysis.verify import verify
+from spor.api import load
+from spor.common.errors import InputError
+from spor.rulebase import cache
 
-from .conftest import RULES
+from .conftest import HEATING, NEWSLETTER
 
 
 def _shape(rulebase):
-    return ([(r.id, r.file, r.line, r.column, r.target, r.value, r.cites) for r in rulebase.rules],
-            [(f.id, f.file, f.line, f.column, f.value_ids()) for f in rulebase.facts.values()],
-            [(o.id, o.file, o.line, o.column) for o in rulebase.outcomes.values()])
+    return (
+        [(r.id, r.file, r.line, r.column, r.target, r.value, r.cites) for r in rulebase.rules],
+        [(f.id, f.file, f.line, f.column, f.value_ids()) for f in rulebase.facts.values()],
+        [(o.id, o.file, o.line, o.column) for o in rulebase.outcomes.values()],
+    )
 
 
 def test_a_cached_load_is_the_same_rulebase_with_the_same_positions(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    shutil.copytree(HEATING, folder)
+    path = folder / "30-state.yaml"  # a gap, a masked rule, an unused value: findings that name files and lines
+    path.write_text(path.read_text(encoding="utf-8").replace("display: error", "display: normal"), encoding="utf-8")
     first = load(folder)
     assert len(list((tmp_path / "cache").glob("rulebase-*.json"))) == 1
     second = load(folder)
     assert second.docs == {}  # read back from the cache, not parsed
     assert _shape(second.rulebase) == _shape(first.rulebase)
-    assert [str(f) for f in verify(second.rulebase).findings] == [str(f) for f in verify(first.rulebase).findings]
+    findings = [str(f) for f in verify(first.rulebase).findings]
+    assert len(findings) == 3 and [str(f) for f in verify(second.rulebase).findings] == findings
 
 
 def test_one_changed_byte_is_loaded_again(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    shutil.copytree(HEATING, folder)
     load(folder)
-    path = folder / "30-status.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("log_status: avvist", "log_status: avvistt"), encoding="utf-8")
+    path = folder / "30-state.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("display: error", "display: errorr"), encoding="utf-8")
     with pytest.raises(InputError) as info:
         load(folder)
-    assert "'avvistt' is not a value of 'log_status'" in info.value.problems[0].message
+    assert "'errorr' is not a value of 'display'" in info.value.problems[0].message
 
 
 def test_a_rulebase_cached_by_other_code_is_checked_again(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    shutil.copytree(HEATING, folder)
     load(folder)
     assert load(folder).docs == {}  # from the cache
     monkeypatch.setattr(cache, "code_fingerprint", lambda: b"0badc0de")  # a spor whose code (its checks) differs
@@ -68,32 +76,32 @@ def test_a_load_without_the_extensions_does_not_serve_one_with_them(tmp_path, mo
     from spor.rulebase import loader
 
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
-    assert loader.load(RULES).docs  # no extension: neither the engine's limits nor the evidence section
-    assert load(RULES).docs  # with them: checked in full, not read back from the other entry
-    assert load(RULES).docs == {}
+    assert loader.load(NEWSLETTER).docs  # no extension: neither the engine's limits nor the evidence section
+    assert load(NEWSLETTER).docs  # with them: checked in full, not read back from the other entry
+    assert load(NEWSLETTER).docs == {}
 
 
 def test_cache_off_and_unwritable_cache_folder(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("SPOR_CACHE_DIR", str(blocker / "cache"))
-    assert load(RULES).rulebase.id == "sporing-av-epost"  # no cache, no error
+    assert load(HEATING).rulebase.id == "heating"  # no cache, no error
     monkeypatch.setenv("SPOR_CACHE", "off")
     assert not cache.enabled()
-    assert load(RULES).docs  # parsed every time
+    assert load(HEATING).docs  # parsed every time
 
 
 def test_a_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path))
-    load(RULES)
+    load(HEATING)
     for entry in tmp_path.glob("rulebase-*.json"):
         entry.write_text('{"not": "a list"}', encoding="utf-8")
-    assert load(RULES).docs  # parsed again
+    assert load(HEATING).docs  # parsed again
 
 
 def test_a_damaged_cache_entry_falls_back_to_the_files(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path))
-    load(RULES)
+    load(HEATING)
     import json
 
     for entry in tmp_path.glob("rulebase-*.json"):
@@ -101,14 +109,14 @@ def test_a_damaged_cache_entry_falls_back_to_the_files(tmp_path, monkeypatch):
         data[0]["marks"] = [[1]]
         data[1]["data"] = {"facts": [{"id": "tampered"}]}
         entry.write_text(json.dumps(data), encoding="utf-8")
-    loaded = load(RULES)
+    loaded = load(HEATING)
     assert loaded.docs and "tampered" not in loaded.rulebase.facts
 
 
 def test_the_cache_folder_is_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    shutil.copytree(HEATING, folder)
     path = folder / "00-rulebase.yaml"
     for i in range(cache.KEEP + 5):
         path.write_text(path.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")

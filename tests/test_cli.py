@@ -1,4 +1,9 @@
-"""The spor command as a user meets it: output, exit codes, messages, never a traceback."""
+"""The spor command as a user meets it: output, exit codes, messages, never a traceback.
+
+Mostly on the shipped rulebase and its examples/ (what a user runs first);
+the tests that read a case of their own from standard input run on the
+heating fixture rulebase (tests/fixtures/heating, with --rules)."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +17,7 @@ from jsonschema import Draft202012Validator
 import spor.cli.app as cli_module
 from spor.cli import cli
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, HEATING, ROOT
 
 RESULT_SCHEMA = Draft202012Validator(json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8")))
 
@@ -66,15 +71,18 @@ def test_incomplete_case_exits_1_and_lists_questions():
 
 
 def test_stdin_case():
-    result = run("-", input="facts: {module: Lønn, concern: sendt, log_status: Levert, bounce_received: nei}\n")
-    assert result.exit_code == 0 and "Konklusjon: Ja, eposten er sendt" in result.output
+    result = run("--rules", HEATING, "-", input="facts: {building: Hytte, display: Vanlig, fuse_blown: nei}\n")
+    assert result.exit_code == 0 and "Konklusjon: Varmen går: skru opp termostaten." in result.output
 
 
 def test_bad_value_exits_2_with_location():
-    result = run("-", input="facts:\n  module: lonnn\n")
+    result = run("--rules", HEATING, "-", input="facts:\n  building: cabn\n")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "spor: error: <stdin>:2:11 (facts.module): 'lonnn' is not a value of 'module' (did you mean 'lonn'?)" in result.stderr
+    assert (
+        "spor: error: <stdin>:2:13 (facts.building): 'cabn' is not a value of 'building' (did you mean 'cabin'?)"
+        in result.stderr
+    )
 
 
 def test_bad_case_does_not_stop_the_good_ones(tmp_path):
@@ -123,13 +131,16 @@ def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
     assert "spor needs Python 3.11 or 3.12" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("content", [
-    b"\x00\x01\x02binary",
-    b"a: &x [1]\nb: *x\n",
-    b"facts: !!python/object/apply:os.system ['echo pwned']\n",
-    b"[" * 5000,
-    b"facts:\n  module: lonn\n  module: faktura\n",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02binary",
+        b"a: &x [1]\nb: *x\n",
+        b"facts: !!python/object/apply:os.system ['echo pwned']\n",
+        b"[" * 5000,
+        b"facts:\n  module: lonn\n  module: faktura\n",
+    ],
+)
 def test_hostile_case_files_in_a_real_process(tmp_path, content):
     path = tmp_path / "case.yaml"
     path.write_bytes(content)
@@ -140,7 +151,9 @@ def test_hostile_case_files_in_a_real_process(tmp_path, content):
 
 
 def test_a_folder_runs_every_case_in_it_and_bad_ones_do_not_stop_the_rest(tmp_path):
-    (tmp_path / "a.yaml").write_text("facts: {module: lonn, concern: sent, log_status: levert, bounce_received: no}\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "facts: {module: lonn, concern: sent, log_status: levert, bounce_received: no}\n", encoding="utf-8"
+    )
     (tmp_path / "b.yaml").write_text("facts: {module: nope}\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a case\n", encoding="utf-8")
     result = run("--format", "json", tmp_path, EXAMPLES / "payroll-was-it-sent.yaml")
@@ -152,8 +165,12 @@ def test_a_folder_runs_every_case_in_it_and_bad_ones_do_not_stop_the_rest(tmp_pa
 def test_closed_output_pipe_keeps_the_exit_code(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("facts: {module: nope}\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "spor", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spor", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
     stderr = proc.stderr.read().decode()
@@ -162,11 +179,24 @@ def test_closed_output_pipe_keeps_the_exit_code(tmp_path):
 
 
 def test_given_derived_fact_that_contradicts_the_rules_is_warned():
-    result = run("--format", "json", "--lang", "en", "-", input="facts: {module: lonn, transport: external, in_sent_folder: no}\n")
-    warnings = json.loads(result.stdout)["warnings"]
-    assert {"code": "contradicts_given", "fact": "transport",
-            "message": "Rule transport-payroll-builtin gives Transport = Built-in (SendGrid) from the other facts, "
-                       "but the case gives External (the mail program)."} in warnings
+    result = run(
+        "--format",
+        "json",
+        "--lang",
+        "en",
+        "--rules",
+        HEATING,
+        "-",
+        input="facts: {building: cabin, heat_source: water, valve_open: no}\n",
+    )
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "open_valve"  # the given value is the one used
+    assert {
+        "code": "contradicts_given",
+        "fact": "heat_source",
+        "message": "Rule source-cabin-electric gives Heat source = Electricity from the other facts, "
+        "but the case gives Hot water.",
+    } in data["warnings"]
 
 
 def test_title_and_notes_are_passed_through():

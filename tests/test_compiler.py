@@ -1,4 +1,5 @@
 """Conditions compile to durable-rules' declarative operators, with negation pushed down."""
+
 from __future__ import annotations
 
 from spor.inference.compiler import compile_rulebase, expression
@@ -39,7 +40,8 @@ def test_de_morgan_and_flattening():
     assert expression(Not(Not(In("a", frozenset({"x"}))))) == {"a": "x"}
 
 
-def test_every_rule_is_guarded_by_its_unknown_target(rulebase):
+def test_every_rule_is_guarded_by_its_unknown_target(heating_rulebase):
+    rulebase = heating_rulebase
     definition = compile_rulebase(rulebase)
     assert len(definition) == len(rulebase.rules)
     for rule in rulebase.rules:
@@ -51,15 +53,38 @@ def test_every_rule_is_guarded_by_its_unknown_target(rulebase):
 
 def _generated(folder, rules, facts=3, values=200):
     """A rulebase of ``facts`` facts with ``values`` values each, one outcome, and ``rules`` (list of when-texts)."""
-    lines = ["rulebase:", "  id: wide", "  title: {nb: w, en: w}", "  source: test",
-             "  sections: {'§1': {nb: a, en: a}}", "  sides: {someone: {nb: a, en: a}}", "facts:"]
+    lines = [
+        "rulebase:",
+        "  id: wide",
+        "  title: {nb: w, en: w}",
+        "  source: test",
+        "  sections: {'§1': {nb: a, en: a}}",
+        "  sides: {someone: {nb: a, en: a}}",
+        "facts:",
+    ]
     for f in range(facts):
-        lines += [f"  - id: f{f}", "    type: choice", "    label: {nb: x, en: x}", "    question: {nb: x, en: x}", "    values:"]
+        lines += [
+            f"  - id: f{f}",
+            "    type: choice",
+            "    label: {nb: x, en: x}",
+            "    question: {nb: x, en: x}",
+            "    values:",
+        ]
         lines += [f"      - {{id: v{v}, label: {{nb: v{v}, en: v{v}}}}}" for v in range(values)]
-    lines += ["outcomes:", "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a},",
-              "     steps: {nb: [a], en: [a]}, reply: {nb: a, en: a}}", "rules:"]
+    lines += [
+        "outcomes:",
+        "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a},",
+        "     steps: {nb: [a], en: [a]}, reply: {nb: a, en: a}}",
+        "rules:",
+    ]
     for i, when in enumerate(rules):
-        lines += [f"  - id: r{i}", "    title: {nb: a, en: a}", "    cites: ['§1']", f"    when: {when}", "    then: {outcome: hit}"]
+        lines += [
+            f"  - id: r{i}",
+            "    title: {nb: a, en: a}",
+            "    cites: ['§1']",
+            f"    when: {when}",
+            "    then: {outcome: hit}",
+        ]
     folder.mkdir()
     (folder / "wide.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -73,15 +98,20 @@ def _run(folder, facts, tmp_path):
 
     case = tmp_path / "c.yaml"
     case.write_text(f"facts: {facts}\n", encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "spor", "run", "--rules", str(folder), "--format", "json", str(case)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "spor", "run", "--rules", str(folder), "--format", "json", str(case)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_wide_conditions_compile_to_a_network_the_engine_takes(tmp_path):
     # `any` over three facts of 200 values: as equalities, 600 siblings would hang durable-rules
+    from spor.api import load
     from spor.inference.compiler import MAX_SIBLINGS
     from spor.inference.network import fan_out
-    from spor.api import load
 
     values = ", ".join(f"v{v}" for v in range(200))
     folder = _generated(tmp_path / "wide", ["{any: [" + ", ".join(f"{{f{f}: [{values}]}}" for f in range(3)) + "]}"])
@@ -112,15 +142,21 @@ def test_a_rule_of_only_unknown_tests_runs_and_ends(tmp_path):
 
 
 def test_lower_priority_fires_first_also_below_zero(tmp_path):
-    from spor.inference.evaluate import Evaluator
     from spor.api import load
+    from spor.inference.evaluate import Evaluator
 
     folder = _generated(tmp_path / "pri", ["{f0: v1}", "{f0: [v1, v2]}"])
     path = folder / "wide.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("    when: {f0: [v1, v2]}\n    then: {outcome: hit}", "    when: {f0: [v1, v2]}\n    then: {outcome: other}\n    priority: -1")
-    text = text.replace("outcomes:\n", "outcomes:\n  - {id: other, side: someone, cites: ['§1'], verdict: {nb: b, en: b},\n"
-                                       "     steps: {nb: [b], en: [b]}, reply: {nb: b, en: b}}\n")
+    text = text.replace(
+        "    when: {f0: [v1, v2]}\n    then: {outcome: hit}",
+        "    when: {f0: [v1, v2]}\n    then: {outcome: other}\n    priority: -1",
+    )
+    text = text.replace(
+        "outcomes:\n",
+        "outcomes:\n  - {id: other, side: someone, cites: ['§1'], verdict: {nb: b, en: b},\n"
+        "     steps: {nb: [b], en: [b]}, reply: {nb: b, en: b}}\n",
+    )
     path.write_text(text, encoding="utf-8")
     evaluator = Evaluator(load(folder).rulebase)
     assert evaluator.evaluate({"f0": "v1"}).outcome.id == "other"  # priority -1 before 0
@@ -128,16 +164,29 @@ def test_lower_priority_fires_first_also_below_zero(tmp_path):
 
 def _side_by_side(folder, count):
     """``count`` derived facts, each concluded from the same given fact, then an outcome from the first."""
-    lines = ["rulebase:", "  id: wide", "  title: {nb: a, en: a}", "  source: test", "  sections: {'§1': {nb: a, en: a}}",
-             "  sides: {someone: {nb: a, en: a}}", "facts:",
-             "  - {id: g, type: yesno, label: {nb: g, en: g}, question: {nb: q, en: q}}"]
+    lines = [
+        "rulebase:",
+        "  id: wide",
+        "  title: {nb: a, en: a}",
+        "  source: test",
+        "  sections: {'§1': {nb: a, en: a}}",
+        "  sides: {someone: {nb: a, en: a}}",
+        "facts:",
+        "  - {id: g, type: yesno, label: {nb: g, en: g}, question: {nb: q, en: q}}",
+    ]
     lines += [f"  - {{id: d{i}, type: yesno, derived: true, label: {{nb: d, en: d}}}}" for i in range(count)]
-    lines += ["outcomes:", "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a}, steps: {nb: [a], en: [a]},"
-              " reply: {nb: a, en: a}}", "rules:"]
+    lines += [
+        "outcomes:",
+        "  - {id: hit, side: someone, cites: ['§1'], verdict: {nb: a, en: a}, steps: {nb: [a], en: [a]},"
+        " reply: {nb: a, en: a}}",
+        "rules:",
+    ]
     for i in range(count):
         for value in ("yes", "no"):
-            lines += [f"  - {{id: r{i}-{value}, title: {{nb: a, en: a}}, cites: ['§1'], when: {{g: {value}}}, "
-                      f"then: {{d{i}: {value}}}}}"]
+            lines += [
+                f"  - {{id: r{i}-{value}, title: {{nb: a, en: a}}, cites: ['§1'], when: {{g: {value}}}, "
+                f"then: {{d{i}: {value}}}}}"
+            ]
     lines += ["  - {id: out, title: {nb: a, en: a}, cites: ['§1'], when: {d0: yes}, then: {outcome: hit}}"]
     folder.mkdir()
     (folder / "wide.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -153,8 +202,8 @@ def test_more_derived_facts_side_by_side_than_the_engine_can_match_are_refused(t
 
 
 def test_derived_facts_side_by_side_under_the_limit_run(tmp_path):
-    from spor.inference.network import MAX_PENDING, deepest
     from spor.api import load
+    from spor.inference.network import MAX_PENDING, deepest
 
     folder = _side_by_side(tmp_path / "fifty", 55)
     assert deepest(load(folder).rulebase.rules)[0] <= MAX_PENDING
@@ -167,8 +216,8 @@ def test_an_any_shared_by_many_rules_counts_once_per_rule(tmp_path):
     # durable-rules joins each rule's $or in a node of its own that every case passes: 70 rules
     # `all: [any: [a, b], c: v_i]` leave 70 of them pending under the shared `a = yes` (error 303 on
     # every case with a or b), though their `c` tests exclude each other
-    from spor.inference.network import deepest
     from spor.api import load
+    from spor.inference.network import deepest
 
     def rules(count, folder):
         return _generated(folder, ["{all: [{any: [{f0: v1}, {f1: v1}]}, " + f"{{f2: v{i}}}]}}" for i in range(count)])

@@ -1,4 +1,9 @@
-"""Evaluating cases: the article's decisions, missing facts, trace, warnings, isolation."""
+"""Evaluating cases: decisions through a chain of derived facts, missing facts, trace, warnings, isolation.
+
+On the fixture rulebases (tests/fixtures/heating, printer): the article's own
+decisions (payroll is always built-in, ...) are tested in test_shipped_rulebase.py.
+"""
+
 from __future__ import annotations
 
 import itertools
@@ -6,119 +11,163 @@ import random
 
 import pytest
 
-from spor.inference.evaluate import Evaluator
 from spor.api import load
+from spor.inference.evaluate import Evaluator
 from spor.output.record import as_json
 
-from .conftest import ROOT
+from .conftest import HEATING, ROOT
 
-MODULES = ["lonn", "faktura", "time", "regnskapsrapporter", "regnskap", "skatt", "annet"]
-
-
-def transport(evaluator, **facts):
-    return evaluator.evaluate(facts).derived.get("transport")
-
-
-@pytest.mark.parametrize("setting", ["innebygget", "ekstern"])
-@pytest.mark.parametrize("agro24", ["yes", "no"])
-def test_payroll_is_always_builtin(evaluator, setting, agro24):
-    assert transport(evaluator, module="lonn", email_setting=setting, on_agro24=agro24) == "builtin"
-
-
-@pytest.mark.parametrize("module", ["faktura", "time", "regnskapsrapporter"])
-def test_moved_modules_are_builtin_whatever_the_setting(evaluator, module):
-    assert transport(evaluator, module=module, on_agro24="yes", email_setting="ekstern") == "builtin"
-    assert transport(evaluator, module=module, on_agro24="no", email_setting="ekstern") == "external"
-    assert transport(evaluator, module=module, on_agro24="no", email_setting="innebygget") == "builtin"
-
-
-@pytest.mark.parametrize("module", ["regnskap", "skatt", "annet"])
-def test_other_modules_follow_the_setting(evaluator, module):
-    assert transport(evaluator, module=module, email_setting="ekstern") == "external"
-    assert transport(evaluator, module=module, email_setting="innebygget") == "builtin"
-    assert evaluator.evaluate({"module": module}).missing[0].id == "concern"
-    assert "on_agro24" not in [f.id for f in evaluator.evaluate({"module": module}).missing]
-
-
-def test_payroll_never_asks_for_the_setting_or_agro24(evaluator):
-    missing = [f.id for f in evaluator.evaluate({"module": "lonn", "concern": "not_received"}).missing]
-    assert missing == ["log_status", "bounce_received", "bounce_reason"]
-
-
-def test_missing_builtin_send_goes_to_vendor_support(evaluator):
-    result = evaluator.evaluate({"module": "lonn", "log_status": "not_in_log", "concern": "sent"})
-    assert result.derived["investigate"] == "vendor_support" and result.outcome.side == "vendor"
-    assert "§12" in result.outcome.cites
-
-
-def test_trace_records_the_values_each_rule_saw(evaluator):
-    result = evaluator.evaluate({"module": "faktura", "on_agro24": "yes", "email_setting": "ekstern"})
-    first = result.trace[0]
-    assert first.rule.id == "transport-moved-module-builtin"
-    assert first.saw == {"module": "faktura", "on_agro24": "yes"}
-    assert [f.rule.target for f in result.trace] == ["transport", "status_location"]
-
-
-def test_given_derived_fact_is_not_rederived(evaluator):
-    result = evaluator.evaluate({"module": "lonn", "transport": "external"})
-    assert result.given["transport"] == "external" and "transport" not in result.derived
-    assert result.derived["status_location"] == "sent_folder"
-
-
-ALL_FACTS = {
-    "concern": ["sent", "not_received"], "module": MODULES, "on_agro24": ["yes", "no"],
-    "email_setting": ["innebygget", "ekstern"], "log_status": ["levert", "avvist", "not_in_log"],
-    "in_sent_folder": ["yes", "no"], "bounce_received": ["yes", "no"],
-    "bounce_reason": ["wrong_address", "mailbox_unavailable", "refused", "other"],
+# the input facts of the heating fixture and their values
+HEATING_FACTS = {
+    "building": ["house", "terraced", "cabin", "flat", "office"],
+    "heat_pump": ["yes", "no"],
+    "setting": ["electric", "water"],
+    "display": ["normal", "error", "blank"],
+    "valve_open": ["yes", "no"],
+    "fuse_blown": ["yes", "no"],
 }
 
 
+def source(evaluator, **facts):
+    return evaluator.evaluate(facts).derived.get("heat_source")
+
+
+@pytest.mark.parametrize("setting", ["electric", "water"])
+@pytest.mark.parametrize("heat_pump", ["yes", "no"])
+def test_a_rule_that_holds_whatever_else_is_given_decides(heating_evaluator, setting, heat_pump):
+    # source-cabin-electric needs only the building: the other facts change nothing
+    assert source(heating_evaluator, building="cabin", setting=setting, heat_pump=heat_pump) == "electric"
+
+
+@pytest.mark.parametrize("building", ["flat", "office"])
+def test_value_lists_and_rule_order(heating_evaluator, building):
+    assert source(heating_evaluator, building=building, heat_pump="yes", setting="water") == "electric"
+    assert source(heating_evaluator, building=building, heat_pump="no", setting="water") == "water"
+    assert source(heating_evaluator, building=building, heat_pump="no", setting="electric") == "electric"
+    assert source(heating_evaluator, building="house", setting="water") == "water"
+    assert source(heating_evaluator, building="terraced", setting="water") == "water"
+
+
+def test_missing_lists_only_the_facts_that_can_still_matter(heating_evaluator):
+    missing = lambda **facts: [f.id for f in heating_evaluator.evaluate(facts).missing]  # noqa: E731
+    assert missing() == ["building", "heat_pump", "setting", "display", "valve_open", "fuse_blown"]  # declared order
+    # a house never asks for a heat pump
+    assert missing(building="house") == ["setting", "display", "valve_open", "fuse_blown"]
+    assert missing(building="cabin") == ["display", "fuse_blown"]  # electric: the valve is never asked
+    assert missing(building="cabin", display="normal") == []  # decided
+    assert missing(building="flat", heat_pump="no", setting="water") == ["valve_open"]
+
+
+def test_a_chain_of_derived_facts_reaches_an_outcome_with_its_placeholders_filled(heating_evaluator):
+    result = heating_evaluator.evaluate({"building": "cabin", "display": "blank", "fuse_blown": "no"})
+    assert result.derived == {
+        "heat_source": "electric",
+        "trade": "electrician",
+        "check_at": "display",
+        "state": "unpowered",
+    }
+    assert result.outcome.id == "call_pro" and result.outcome.side == "professional"
+    assert [f.rule.target for f in result.trace] == ["heat_source", "trade", "check_at", "state", "outcome"]
+    assert "en elektriker" in as_json(result, "nb")["verdict"]  # {trade}, a derived fact, by its label
+    rented = heating_evaluator.evaluate(
+        {"building": "flat", "heat_pump": "no", "setting": "electric", "display": "blank", "fuse_blown": "no"}
+    )
+    assert rented.outcome.id == "ask_landlord" and "the Flat" in as_json(rented, "en")["verdict"]  # {building}
+
+
+def test_trace_records_the_values_each_rule_saw(heating_evaluator):
+    result = heating_evaluator.evaluate({"building": "flat", "heat_pump": "yes", "setting": "water"})
+    first = result.trace[0]
+    assert first.rule.id == "source-heat-pump-electric"
+    assert first.saw == {"building": "flat", "heat_pump": "yes"}
+    # trade's rules are defined after check_at's, but their priority -1 makes them fire first
+    assert [f.rule.target for f in result.trace] == ["heat_source", "trade", "check_at"]
+    assert result.trace[1].saw == {"heat_source": "electric"}
+
+
+def test_without_its_priority_a_rule_fires_in_definition_order(tmp_path):
+    import shutil
+
+    folder = tmp_path / "rb"
+    shutil.copytree(HEATING, folder)
+    path = folder / "30-state.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    priority: -1\n", ""), encoding="utf-8")
+    result = Evaluator(load(folder).rulebase).evaluate({"building": "flat", "heat_pump": "yes", "setting": "water"})
+    assert [f.rule.target for f in result.trace] == ["heat_source", "check_at", "trade"]
+
+
+def test_given_derived_fact_is_not_rederived(heating_evaluator):
+    result = heating_evaluator.evaluate({"building": "cabin", "heat_source": "water"})
+    assert result.given["heat_source"] == "water" and "heat_source" not in result.derived
+    assert result.derived["check_at"] == "valve" and result.derived["trade"] == "plumber"
+
+
+def test_negation_and_any_decide_only_once_their_facts_are_known(heating_evaluator):
+    # outcome-off-rented: fuse_blown {not: yes} and any [flat, office]; outcome-off-owned: not [flat, office]
+    unknown_building = heating_evaluator.evaluate({"heat_source": "electric", "display": "blank", "fuse_blown": "no"})
+    assert unknown_building.outcome is None and [f.id for f in unknown_building.missing] == ["building"]
+    unknown_fuse = heating_evaluator.evaluate({"building": "office", "heat_source": "electric", "display": "blank"})
+    assert unknown_fuse.outcome is None and [f.id for f in unknown_fuse.missing] == ["fuse_blown"]
+    assert (
+        heating_evaluator.evaluate(
+            {"building": "office", "heat_source": "electric", "display": "blank", "fuse_blown": "no"}
+        ).outcome.id
+        == "ask_landlord"
+    )
+
+
 def all_complete_cases():
-    names = list(ALL_FACTS)
-    for values in itertools.product(*ALL_FACTS.values()):
+    names = list(HEATING_FACTS)
+    for values in itertools.product(*HEATING_FACTS.values()):
         yield dict(zip(names, values))
 
 
-def test_every_complete_case_reaches_an_outcome_with_no_conflict(rulebase, evaluator):
+def test_every_complete_case_reaches_an_outcome_with_no_conflict(heating_rulebase, heating_evaluator):
     seen = set()
     for facts in all_complete_cases():
-        result = evaluator.evaluate(facts)
+        result = heating_evaluator.evaluate(facts)
         assert result.outcome is not None, facts
         assert not [w for w in result.warnings if w.code in ("conflict", "gap")], facts
         seen.add(result.outcome.id)
-    assert seen == set(rulebase.outcomes)
+    assert seen == set(heating_rulebase.outcomes)
 
 
-def test_answering_the_missing_questions_in_order_always_ends(evaluator):
+def test_answering_the_missing_questions_in_order_always_ends(heating_evaluator):
     rng = random.Random(7)
     for _ in range(200):
-        truth = {name: rng.choice(values) for name, values in ALL_FACTS.items()}
-        facts, asked = {}, 0
+        truth = {name: rng.choice(values) for name, values in HEATING_FACTS.items()}
+        facts, asked = {}, []
         while True:
-            result = evaluator.evaluate(facts)
+            result = heating_evaluator.evaluate(facts)
             if result.outcome:
                 break
             nxt = result.missing[0].id
             assert nxt not in facts
             facts[nxt] = truth[nxt]
-            asked += 1
-        assert result.outcome.id == evaluator.evaluate(truth).outcome.id
-        assert asked <= 7
+            asked.append(nxt)
+        assert result.outcome.id == heating_evaluator.evaluate(truth).outcome.id
+        # never both the thermostat and the valve: the heat source decides which one is read
+        assert len(asked) <= 5 and not {"display", "valve_open"} <= set(asked), asked
 
 
-def test_sessions_are_isolated_and_order_does_not_matter(evaluator):
-    cases = list(all_complete_cases())[:300]
-    first = [as_json(evaluator.evaluate(c)) for c in cases]
+def test_sessions_are_isolated_and_order_does_not_matter(heating_evaluator):
+    names = list(HEATING_FACTS)
+    cases = [
+        {n: v for n, v in zip(names, values) if v is not None}
+        for values in itertools.product(*((None, *v) for v in HEATING_FACTS.values()))
+    ]
+    first = [as_json(heating_evaluator.evaluate(c)) for c in cases]
     shuffled = list(range(len(cases)))
     random.Random(3).shuffle(shuffled)
     for i in shuffled:
-        assert as_json(evaluator.evaluate(cases[i])) == first[i]
+        assert as_json(heating_evaluator.evaluate(cases[i])) == first[i]
+    assert len({data["outcome"] for data in first}) == 6  # decided (five outcomes) and undecided cases among them
 
 
-def test_more_sessions_than_the_engine_keeps_alive(evaluator):
+def test_more_sessions_than_the_engine_keeps_alive(heating_evaluator):
     # durable-rules allows 1024 live sessions per ruleset; each case deletes its own
     for _ in range(1500):
-        assert evaluator.evaluate({"module": "lonn"}).derived["transport"] == "builtin"
+        assert heating_evaluator.evaluate({"building": "cabin"}).derived["heat_source"] == "electric"
 
 
 def test_second_rulebase_runs_on_the_same_engine():
@@ -147,7 +196,9 @@ def _printer_with(tmp_path, old, new):
 
 
 def test_gap_is_warned(tmp_path):
-    evaluator = _printer_with(tmp_path, "when: {all: [{state: ready}, {paper: ok}]}", "when: {all: [{state: ready}, {paper: empty}]}")
+    evaluator = _printer_with(
+        tmp_path, "when: {all: [{state: ready}, {paper: ok}]}", "when: {all: [{state: ready}, {paper: empty}]}"
+    )
     result = evaluator.evaluate({"power_light": "yes", "paper": "ok"})
     assert result.outcome is None and result.missing == []
     assert [w.code for w in result.warnings] == ["gap"]

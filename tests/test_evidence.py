@@ -1,4 +1,14 @@
-"""Evidence: real bounces per mail system, SendGrid events, merging into a case, bad files."""
+"""Evidence: real bounces per mail system, SendGrid events, merging into a case, bad files.
+
+Two rulebases. The tests on real bounces (tests/fixtures/bounces), on
+SendGrid's documented sample and through the commands stay on the shipped
+rulebase: what a real message means is what its evidence: section
+(rules/60-evidence.yaml) says. The tests of how evidence is read (event
+logs: fields, ranks, repeats, bad lines, memory; which status code entry
+applies; free-text bounces; mistakes in an evidence: section) run on the
+newsletter fixture (tests/fixtures/newsletter), whose evidence: section is
+its own, so that an edit of the shipped one never breaks them."""
+
 from __future__ import annotations
 
 import io
@@ -9,15 +19,15 @@ import tracemalloc
 import pytest
 from click.testing import CliRunner
 
-from spor.evidence.spec import evidence_spec
+from spor.api import load
 from spor.cli import cli
 from spor.common.errors import InputError
 from spor.evidence.events import read_events
-from spor.evidence.merge import evaluate_with, explain, merge, read_evidence
 from spor.evidence.findings import EVENTS, NOT_REPORT, REPORT, Finding
-from spor.api import load
+from spor.evidence.merge import evaluate_with, explain, merge, read_evidence
+from spor.evidence.spec import evidence_spec
 
-from .conftest import EXAMPLES, ROOT, RULES
+from .conftest import EXAMPLES, NEWSLETTER, ROOT, hang_guard
 
 BOUNCES = ROOT / "tests" / "fixtures" / "bounces"
 SAMPLE = ROOT / "tests" / "fixtures" / "sendgrid-documented-sample.json"
@@ -35,29 +45,39 @@ def found(rulebase, name):
 
 # -- bounces of each family the issue names: the exact recipient and codes -------------------------
 
-@pytest.mark.parametrize("name, expected", [
-    # standard delivery status notifications (RFC 3464)
-    ("rfc3464-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
-    ("rfc3464-35.eml", [("kijitora@nyaan.example.com", "5.0.0", "550"), ("sabatora@cat.example.net", "4.0.0", ""),
-                        ("mikeneko@neko.example.or.jp", "5.0.0", "550")]),
-    # Gmail: a free-text bounce, the recipient from X-Failed-Recipients
-    ("lhost-gmail-01.eml", [("userunknown@example.jp", "5.1.1", "550")]),
-    # Office 365 / Exchange / Outlook.com
-    ("lhost-office365-01.eml", [("kijitora@example.com", "5.1.10", "550")]),
-    ("lhost-exchange2007-01.eml", [("mikeneko@example.co.jp", "5.1.1", "550")]),
-    ("lhost-outlook-01.eml", [("kijitora@example.jp", "5.2.2", "550")]),
-    ("rhost-microsoft-01.eml", [("kijitora@example.com", "5.7.606", "550")]),
-    # Postfix: two recipients with different codes; a temporary failure
-    ("lhost-postfix-13.eml", [("kijitora@example.jp", "5.2.1", "550"), ("noraneko@example.jp", "5.2.2", "550")]),
-    ("lhost-postfix-05.eml", [("kijitora@example.org", "4.1.1", "450")]),
-    # Sendmail; a local part in RFC 2047 encoding keeps its case
-    ("lhost-sendmail-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
-    ("lhost-sendmail-25.eml", [("=?utf-8?B?8J+QiPCfkIg=?=@example.org", "5.1.1", "550")]),
-    # Exim: free text, X-Failed-Recipients
-    ("lhost-exim-05.eml", [("kijitora@neko.example.co.jp", "5.1.1", "553")]),
-    # SendGrid's own bounce message
-    ("lhost-sendgrid-01.eml", [("kijitora@example.jp", "5.1.1", "550")]),
-])
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # standard delivery status notifications (RFC 3464)
+        ("rfc3464-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
+        (
+            "rfc3464-35.eml",
+            [
+                ("kijitora@nyaan.example.com", "5.0.0", "550"),
+                ("sabatora@cat.example.net", "4.0.0", ""),
+                ("mikeneko@neko.example.or.jp", "5.0.0", "550"),
+            ],
+        ),
+        # Gmail: a free-text bounce, the recipient from X-Failed-Recipients
+        ("lhost-gmail-01.eml", [("userunknown@example.jp", "5.1.1", "550")]),
+        # Office 365 / Exchange / Outlook.com
+        ("lhost-office365-01.eml", [("kijitora@example.com", "5.1.10", "550")]),
+        ("lhost-exchange2007-01.eml", [("mikeneko@example.co.jp", "5.1.1", "550")]),
+        ("lhost-outlook-01.eml", [("kijitora@example.jp", "5.2.2", "550")]),
+        ("rhost-microsoft-01.eml", [("kijitora@example.com", "5.7.606", "550")]),
+        # Postfix: two recipients with different codes; a temporary failure
+        ("lhost-postfix-13.eml", [("kijitora@example.jp", "5.2.1", "550"), ("noraneko@example.jp", "5.2.2", "550")]),
+        ("lhost-postfix-05.eml", [("kijitora@example.org", "4.1.1", "450")]),
+        # Sendmail; a local part in RFC 2047 encoding keeps its case
+        ("lhost-sendmail-01.eml", [("userunknown@bouncehammer.jp", "5.1.1", "550")]),
+        ("lhost-sendmail-25.eml", [("=?utf-8?B?8J+QiPCfkIg=?=@example.org", "5.1.1", "550")]),
+        # Exim: free text, X-Failed-Recipients
+        ("lhost-exim-05.eml", [("kijitora@neko.example.co.jp", "5.1.1", "553")]),
+        # SendGrid's own bounce message
+        ("lhost-sendgrid-01.eml", [("kijitora@example.jp", "5.1.1", "550")]),
+    ],
+)
 def test_each_family_gives_the_exact_recipients_and_codes(rulebase, name, expected):
     assert found(rulebase, name) == expected
 
@@ -85,21 +105,28 @@ def test_a_bounce_implies_facts_from_its_action_and_code(rulebase):
     assert delayed.facts == {} and delayed.side == "nobody_yet"
 
 
-def test_the_most_specific_code_wins_and_a_class_only_code_defers_to_the_classification(rulebase):
-    spec = evidence_spec(rulebase)
+def test_the_most_specific_code_wins_and_a_class_only_code_defers_to_the_classification(newsletter_rulebase):
+    spec = evidence_spec(newsletter_rulebase)
     policy = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.23"), spec)
-    assert policy.facts["bounce_reason"] == "refused" and policy.side == "sender_setup"
+    assert policy.facts["reason"] == "policy" and policy.side == "sender"
+    assert [m.key for m in policy.meanings] == ["failed", "5.7.23"]
     subject = explain(Finding("x", REPORT, "a@b.c", "failed", "5.7.9"), spec)  # no entry for 5.7.9: its subject 5.7
-    assert subject.facts["bounce_reason"] == "refused" and subject.side == "recipient"
-    classified = explain(Finding("x", EVENTS, "a@b.c", "bounce", "5.0.0", type="bounce",
-                                 classification="Mailbox Unavailable"), spec)
-    assert classified.facts == {"log_status": "avvist", "bounce_reason": "mailbox_unavailable"}
+    assert subject.facts["reason"] == "policy" and subject.side == "reader"
+    assert [m.key for m in subject.meanings] == ["failed", "5.7"]
+    classified = explain(
+        Finding("x", EVENTS, "a@b.c", "bounce", "5.0.0", type="bounce", classification="Mailbox Unavailable"), spec
+    )
+    assert classified.facts == {"status": "refused", "reason": "mailbox"}  # not the class 5's "other"
     # a code on an event that decides nothing explains, but implies no fact
     dropped = explain(Finding("x", EVENTS, "a@b.c", "dropped", "5.0.0"), spec)
-    assert dropped.facts == {} and dropped.side == "vendor"
+    assert dropped.facts == {} and dropped.side == "provider"
+    # a temporary code on a delay notice: no facts, nobody acts yet
+    delayed = explain(Finding("x", REPORT, "a@b.c", "delayed", "4.4.7"), spec)
+    assert delayed.facts == {} and delayed.side == "nobody_yet"
 
 
 # -- SendGrid events --------------------------------------------------------------------------------
+
 
 def test_the_documented_sendgrid_sample(rulebase):
     reading = read_evidence(SAMPLE, rulebase)
@@ -107,22 +134,43 @@ def test_the_documented_sendgrid_sample(rulebase):
     (message,) = reading.explained  # three events of one message
     f = message.finding
     assert (f.recipient, f.action, f.type, f.status, f.reply, f.classification) == (
-        "alex@example.com", "bounce", "bounce", "5.0.0", "500", "Invalid Address")
+        "alex@example.com",
+        "bounce",
+        "bounce",
+        "5.0.0",
+        "500",
+        "Invalid Address",
+    )
     assert f.events == ("bounce", "dropped", "delivered")
     assert message.facts == {"log_status": "avvist", "bounce_reason": "wrong_address"}
 
 
 def event(n, name, message, time, **more):
-    return json.dumps({"event": name, "email": f"r{n}@example.org", "sg_message_id": message, "timestamp": time,
-                       "sg_event_id": f"e{n}-{name}-{time}", **more})
+    """One event in the newsletter fixture's event log (its fields: to, message_id, at, event_id)."""
+    return json.dumps(
+        {
+            "event": name,
+            "to": f"r{n}@example.org",
+            "message_id": message,
+            "at": time,
+            "event_id": f"e{n}-{name}-{time}",
+            **more,
+        }
+    )
 
 
-def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
-    spec = evidence_spec(rulebase).events
-    lines = [event(1, "processed", "m1", 10), event(1, "delivered", "m1", 20), event(1, "open", "m1", 30),
-             event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),
-             event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),  # the same event again
-             event(2, "deferred", "m2", 10), event(2, "delivered", "m2", 50), event(2, "deferred", "m2", 20)]
+def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(newsletter_rulebase):
+    spec = evidence_spec(newsletter_rulebase).events
+    lines = [
+        event(1, "processed", "m1", 10),
+        event(1, "delivered", "m1", 20),
+        event(1, "open", "m1", 30),
+        event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),
+        event(1, "bounce", "m1", 40, type="blocked", reason="550 5.7.1 blocked"),  # the same event again
+        event(2, "deferred", "m2", 10),
+        event(2, "delivered", "m2", 50),
+        event(2, "deferred", "m2", 20),
+    ]
     findings, problems, counts = read_events(io.BytesIO("\n".join(lines).encode()), "log.jsonl", spec)
     assert problems == [] and counts == {"events": 8, "repeated": 1, "unranked": 1, "bad": 0}
     by_message = {f.message: f for f in findings}
@@ -132,27 +180,41 @@ def test_the_latest_ranked_event_decides_and_repeats_are_counted_once(rulebase):
     only = read_events(io.BytesIO("\n".join(lines).encode()), "log.jsonl", spec, recipient="R2@example.org")[0]
     assert [f.message for f in only] == ["m2"]
     # the latest time decides, whatever the rank; the rank only breaks a tie
-    later = [event(3, "bounce", "m3", 10), event(3, "delivered", "m3", 20), event(4, "delivered", "m4", 5),
-             event(4, "bounce", "m4", 5), event(4, "deferred", "m4", 5)]
+    later = [
+        event(3, "bounce", "m3", 10),
+        event(3, "delivered", "m3", 20),
+        event(4, "delivered", "m4", 5),
+        event(4, "bounce", "m4", 5),
+        event(4, "deferred", "m4", 5),
+    ]
     by_message = {f.message: f for f in read_events(io.BytesIO("\n".join(later).encode()), "l", spec)[0]}
     assert by_message["m3"].action == "delivered" and by_message["m4"].action == "bounce"
     # a time that is no number (NaN, a word) is no time: such events tie, and the rank decides
-    odd = ['{"event": "bounce", "email": "a@b.c", "sg_message_id": "m", "timestamp": NaN}',
-           '{"event": "delivered", "email": "a@b.c", "sg_message_id": "m", "timestamp": "soon"}',
-           '{"event": "deferred", "email": "a@b.c", "sg_message_id": "m", "timestamp": Infinity}']
+    odd = [
+        '{"event": "bounce", "to": "a@b.c", "message_id": "m", "at": NaN}',
+        '{"event": "delivered", "to": "a@b.c", "message_id": "m", "at": "soon"}',
+        '{"event": "deferred", "to": "a@b.c", "message_id": "m", "at": Infinity}',
+    ]
     (found,) = read_events(io.BytesIO("\n".join(odd).encode()), "l", spec)[0]
     assert found.action == "bounce" and found.time is None and found.source == "l:1"
 
 
-def test_bad_lines_are_reported_with_their_line_and_the_rest_still_read(rulebase):
-    spec = evidence_spec(rulebase).events
-    text = "\n".join([event(1, "delivered", "m1", 1), "{not json", "[1, 2]", '{"email": "x@y.z"}', "",
-                      event(2, "bounce", "m2", 1)]) + "\n"
+def test_bad_lines_are_reported_with_their_line_and_the_rest_still_read(newsletter_rulebase):
+    spec = evidence_spec(newsletter_rulebase).events
+    text = (
+        "\n".join(
+            [event(1, "delivered", "m1", 1), "{not json", "[1, 2]", '{"to": "x@y.z"}', "", event(2, "bounce", "m2", 1)]
+        )
+        + "\n"
+    )
     findings, problems, counts = read_events(io.BytesIO(text.encode()), "log.jsonl", spec)
     assert sorted(f.message for f in findings) == ["m1", "m2"]
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
-        (2, "not valid JSON"), (3, "expected an event (a JSON object), found list"), (4, "the event has no event field")]
-    array = "[\n" + ",\n".join([event(1, "delivered", "m1", 1), event(2, "delivered", "m2", 1)]) + ",\n{\"event\": "
+        (2, "not valid JSON"),
+        (3, "expected an event (a JSON object), found list"),
+        (4, "the event has no event field"),
+    ]
+    array = "[\n" + ",\n".join([event(1, "delivered", "m1", 1), event(2, "delivered", "m2", 1)]) + ',\n{"event": '
     findings, problems, _ = read_events(io.BytesIO(array.encode()), "log.json", spec)
     assert len(findings) == 2 and problems[0].line == 4 and "not valid JSON" in problems[0].message
 
@@ -183,12 +245,13 @@ def memory_reading(spec, count, messages=1000) -> tuple:
     return held, peak
 
 
-def test_a_stream_of_100000_events_is_read_in_bounded_memory(rulebase, monkeypatch):
+@pytest.mark.slow
+def test_a_stream_of_100000_events_is_read_in_bounded_memory(newsletter_rulebase, monkeypatch):
     """Memory follows the messages and a bounded window of event ids, not the events or the file."""
     import spor.evidence.events
 
-    spec = evidence_spec(rulebase).events
-    size = 100_000 * len(event(1, "delivered", "m1", 1))  # about 13 MB of text
+    spec = evidence_spec(newsletter_rulebase).events
+    size = 100_000 * len(event(1, "delivered", "m1", 1))  # about 11 MB of text
     assert memory_reading(spec, 100_000)[1] < min(16 << 20, size * 1.2)
     monkeypatch.setattr(spor.evidence.events, "MAX_IDS", 5_000)  # the same bound, reached sooner
     small, large = memory_reading(spec, 20_000, 200), memory_reading(spec, 60_000, 200)  # 50 names a message kept
@@ -197,12 +260,15 @@ def test_a_stream_of_100000_events_is_read_in_bounded_memory(rulebase, monkeypat
 
 # -- merging evidence into a case -------------------------------------------------------------------
 
+
 def test_evidence_fills_unknown_facts_and_the_case_wins_a_disagreement(rulebase, evaluator):
     reading = read_evidence(BOUNCES / "rfc3464-01.eml", rulebase)
     facts, notices = merge({"bounce_received": "no"}, [reading])
     assert facts == {"bounce_received": "no", "bounce_reason": "wrong_address"}
-    assert [(n.code, n.fact) for n in notices] == [("evidence_conflict", "bounce_received"),
-                                                   ("from_evidence", "bounce_reason")]
+    assert [(n.code, n.fact) for n in notices] == [
+        ("evidence_conflict", "bounce_received"),
+        ("from_evidence", "bounce_reason"),
+    ]
     assert "the case's value is used" in notices[0].message("en", rulebase)
     case = {"module": "regnskap", "email_setting": "ekstern", "in_sent_folder": "yes"}
     result = evaluate_with(evaluator, case, [reading])
@@ -222,6 +288,7 @@ def test_findings_that_disagree_leave_the_fact_unknown(rulebase):
 
 # -- the commands -----------------------------------------------------------------------------------
 
+
 def test_evidence_command_text_and_json(tmp_path):
     result = spor("evidence", "--lang", "en", BOUNCES / "lhost-postfix-13.eml", SAMPLE)
     assert result.exit_code == 0, result.output
@@ -232,16 +299,22 @@ def test_evidence_command_text_and_json(tmp_path):
     assert len(lines) == 13 + 2 + 1 + 2
     first = next(r for r in lines if r["source"].endswith("lhost-exim-05.eml"))
     assert {k: first[k] for k in ("kind", "recipient", "domain", "action", "status", "reply")} == {
-        "kind": "report", "recipient": "kijitora@neko.example.co.jp", "domain": "neko.example.co.jp",
-        "action": "failed", "status": "5.1.1", "reply": "553"}
+        "kind": "report",
+        "recipient": "kijitora@neko.example.co.jp",
+        "domain": "neko.example.co.jp",
+        "action": "failed",
+        "status": "5.1.1",
+        "reply": "553",
+    }
     assert first["facts"] == {"bounce_received": "yes", "bounce_reason": "wrong_address"}
     assert [m["of"] for m in first["meanings"]] == ["failed", "5.1.1"]
 
 
 def test_run_and_ask_with_evidence(tmp_path):
     case = tmp_path / "case.yaml"
-    case.write_text("facts: {module: faktura, on_agro24: no, email_setting: ekstern, in_sent_folder: yes}\n",
-                    encoding="utf-8")
+    case.write_text(
+        "facts: {module: faktura, on_agro24: no, email_setting: ekstern, in_sent_folder: yes}\n", encoding="utf-8"
+    )
     result = spor("run", "--format", "json", case, "--evidence", BOUNCES / "lhost-outlook-01.eml")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -255,18 +328,40 @@ def test_run_and_ask_with_evidence(tmp_path):
     assert "The email was rejected because the recipient's mailbox is full or disabled" in asked.output
     refused = spor("ask", case, "--evidence", tmp_path / "nothing.eml", input="quit\n")
     assert refused.exit_code == 2 and "nothing.eml: no such file" in refused.stderr and ">" not in refused.stdout
-    kept = spor("run", "--format", "json", case, "--evidence", tmp_path / "nothing.eml", "--evidence",
-                BOUNCES / "lhost-outlook-01.eml")
+    kept = spor(
+        "run",
+        "--format",
+        "json",
+        case,
+        "--evidence",
+        tmp_path / "nothing.eml",
+        "--evidence",
+        BOUNCES / "lhost-outlook-01.eml",
+    )
     assert kept.exit_code == 2 and "nothing.eml: no such file" in kept.stderr
     assert json.loads(kept.stdout)["outcome"] == "rejected_mailbox_unavailable"  # the good file was still used
     assert spor("run", case, "--recipient", "a@b.c").exit_code == 2  # --recipient without evidence
     nobody = spor("run", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--recipient", "nobody@x.y")
-    assert nobody.exit_code == 2 and "says nothing about nobody@x.y (its recipients: kijitora@example.jp)" in nobody.stderr
+    assert (
+        nobody.exit_code == 2 and "says nothing about nobody@x.y (its recipients: kijitora@example.jp)" in nobody.stderr
+    )
     given = tmp_path / "given.yaml"
-    given.write_text("facts: {module: regnskap, email_setting: ekstern, in_sent_folder: yes, bounce_reason: refused}\n",
-                     encoding="utf-8")
-    both = spor("run", "--lang", "en", "--format", "json", given, "--evidence", BOUNCES / "lhost-postfix-13.eml",
-                "--evidence", BOUNCES / "rfc3464-01.eml")
+    given.write_text(
+        "facts: {module: regnskap, email_setting: ekstern, in_sent_folder: yes, bounce_reason: refused}\n",
+        encoding="utf-8",
+    )
+    both = spor(
+        "run",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+        given,
+        "--evidence",
+        BOUNCES / "lhost-postfix-13.eml",
+        "--evidence",
+        BOUNCES / "rfc3464-01.eml",
+    )
     data = json.loads(both.stdout)
     assert data["outcome"] == "rejected_refused"
     (disagree,) = [w for w in data["warnings"] if w["fact"] == "bounce_reason"]
@@ -285,13 +380,25 @@ def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(t
     truncated.write_text('[{"event": "delivered", "email": "a@b.c"}, {"event": "bou', encoding="utf-8")
     folder = tmp_path / "dir.eml"
     folder.mkdir()
-    result = spor("evidence", junk, empty, latin, truncated, folder, tmp_path / "missing.eml", BOUNCES / "rfc3464-01.eml")
+    result = spor(
+        "evidence", junk, empty, latin, truncated, folder, tmp_path / "missing.eml", BOUNCES / "rfc3464-01.eml"
+    )
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("spor: error:")]
     assert [e.split(": ")[2].rsplit("/", 1)[-1] for e in errors] == [
-        "junk.eml:1", "empty.eml", "latin.json:1:35", "cut.json:1", "dir.eml", "missing.eml"]
+        "junk.eml:1",
+        "empty.eml",
+        "latin.json:1:35",
+        "cut.json:1",
+        "dir.eml",
+        "missing.eml",
+    ]
     assert "not a mail message" in errors[0] and "empty" in errors[1] and "not UTF-8" in errors[2]
-    assert "ends inside an event" in errors[3] and "folder with no evidence files" in errors[4] and "no such file" in errors[5]
+    assert (
+        "ends inside an event" in errors[3]
+        and "folder with no evidence files" in errors[4]
+        and "no such file" in errors[5]
+    )
     assert "userunknown@bouncehammer.jp" in result.stdout and "a@b.c" in result.stdout
     assert "Traceback" not in result.output
 
@@ -306,28 +413,41 @@ def test_a_huge_message_is_refused_before_it_is_read(tmp_path, monkeypatch, rule
 
 # -- the rulebase's evidence section is checked like the rest ---------------------------------------
 
+
 def test_evidence_mistakes_in_the_rules_are_located(tmp_path):
     folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
-    path = folder / "60-evidence.yaml"
+    shutil.copytree(NEWSLETTER, folder)
+    path = folder / "newsletter.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("      facts: {bounce_received: \"yes\"}", "      facts: {bounce_recieved: \"yes\"}", 1)
-    text = text.replace("        facts: {log_status: levert}", "        facts: {status_meaning: accepted}", 1)
-    text = text.replace("      side: sender_setup", "      side: sender", 1)
-    text = text.replace("      cites: [\"RFC 3463\"]", "      cites: [\"RFC 9999\"]", 1)
-    text = text.replace("'^[ \\t]*Message headers follow'", "'^[ \\t]*(Message headers follow'", 1)
-    text = text.replace("'^[ \\t]*Original message follows'", "'^\\s*Original message follows'", 1)
-    text = text.replace("'Generating server:\\s*(?P<host>\\S+)'", "'Generating server:\\s*(\\S+)'", 1)
+    for old, new in [
+        ('        facts: {bounced: "yes", status: refused}', '        facts: {bouncd: "yes", status: refused}'),
+        ("        facts: {status: accepted}", "        facts: {handled_by: reader}"),
+        (
+            '      side: sender\n      cites: ["RFC 3463"]\n      facts: {reason: policy}',
+            '      side: sendr\n      cites: ["RFC 3463"]\n      facts: {reason: policy}',
+        ),
+        ('      cites: ["RFC 3463"]', '      cites: ["RFC 9999"]'),
+        (r"'^[ \t]*-+ ?Original message'", r"'^[ \t]*-+ ?(Original message'"),
+        ("'undeliver'", r"'^\s*undeliver'"),
+        (r"'Generating server:[ \t]*(?P<host>\S+)'", r"'Generating server:[ \t]*(\S+)'"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
         load(folder)
     messages = [(p.line is not None, p.message) for p in info.value.problems]
     assert all(located for located, _ in messages)
     shown = " | ".join(m for _, m in messages)
-    for part in ("unknown fact 'bounce_recieved' (did you mean 'bounce_received'?)",
-                 "'status_meaning' is derived by the rules", "unknown side 'sender'", "cites 'RFC 9999'",
-                 "not a valid regular expression", "'^\\s*' also runs across line ends",
-                 "has no group (?P<host>...)"):
+    for part in (
+        "unknown fact 'bouncd' (did you mean 'bounced'?)",
+        "'handled_by' is derived by the rules",
+        "unknown side 'sendr'",
+        "cites 'RFC 9999'",
+        "not a valid regular expression",
+        "'^\\s*' also runs across line ends",
+        "has no group (?P<host>...)",
+    ):
         assert part in shown
 
 
@@ -336,7 +456,7 @@ def test_examples_still_cover_every_outcome():
     assert result.exit_code == 0, result.output
 
 
-# -- hostile files: one message each, quickly, never a crash ------------------------------------------
+# -- hostile files: one message each, never a crash, never a hang ----------------------------------
 
 HEAD = "From: MAILER-DAEMON@x.example\nTo: s@a.example\nSubject: Undelivered Mail Returned to Sender\n"
 
@@ -353,8 +473,13 @@ HOSTILE = {
     "nested.eml": (_nested(5000), "nested too deeply"),
     "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     "bigint.jsonl": ('{"event": "delivered", "email": "a@b.c", "timestamp": ' + "9" * 5000 + "}\n", "digits"),
-    "idna.eml": (HEAD + 'MIME-Version: 1.0\nContent-Type: text/plain; charset="idna"\n\nuser@dest.example 550 5.1.1 '
-                 + "x" * 100 + "\n", None),
+    "idna.eml": (
+        HEAD
+        + 'MIME-Version: 1.0\nContent-Type: text/plain; charset="idna"\n\nuser@dest.example 550 5.1.1 '
+        + "x" * 100
+        + "\n",
+        None,
+    ),
     "surrogate.jsonl": ('{"event": "delivered", "email": "a\\ud800@b.c"}\n', None),
     "blank-lines.eml": (HEAD + "\nuser@dest.example: 550 5.1.1 unknown\n" + "\n" * 200_000, None),
     "exim.eml": (HEAD + "\nSMTP error from remote server after RCPT:" + "\n" * 100_000, None),
@@ -362,76 +487,118 @@ HOSTILE = {
     "script.eml": (HEAD + "Content-Type: text/html\n\nuser@dest.example 550 5.1.1" + "<script>" * 30_000, None),
     "pretty.json": (json.dumps({"event": "delivered", "email": "a@b.c", "sg_message_id": "m"}, indent=2), None),
     "prose.json": (HEAD + "\nnot json at all\n", "not an event log"),
-    "big-pretty.json": (json.dumps({"event": "bounce", "email": "a@b.c", "sg_message_id": "m",
-                                    "history": [{"n": i, "note": "x" * 20} for i in range(12_000)]}, indent=1), None),
+    "big-pretty.json": (
+        json.dumps(
+            {
+                "event": "bounce",
+                "email": "a@b.c",
+                "sg_message_id": "m",
+                "history": [{"n": i, "note": "x" * 20} for i in range(12_000)],
+            },
+            indent=1,
+        ),
+        None,
+    ),
 }
 
 
-def test_a_broken_pretty_printed_event_is_one_problem_and_no_made_up_events(tmp_path, rulebase):
-    text = json.dumps({"event": "bounce", "email": "real@x.no", "reason": "R", "history": [
-        {"event": "delivered", "email": "real@x.no", "timestamp": 99}]}, indent=2).replace('"R"', "tru")
-    good = json.dumps({"event": "delivered", "email": "other@x.no", "sg_message_id": "m2"})
+def test_a_broken_pretty_printed_event_is_one_problem_and_no_made_up_events(tmp_path, newsletter_rulebase):
+    text = json.dumps(
+        {
+            "event": "bounce",
+            "to": "real@x.no",
+            "reason": "R",
+            "history": [{"event": "delivered", "to": "real@x.no", "at": 99}],
+        },
+        indent=2,
+    ).replace('"R"', "tru")
+    good = json.dumps({"event": "delivered", "to": "other@x.no", "message_id": "m2"})
     path = tmp_path / "broken.json"
     path.write_text(text + "\n" + good + "\n", encoding="utf-8")
-    reading = read_evidence(path, rulebase)
+    reading = read_evidence(path, newsletter_rulebase)
     assert [(p.line, p.message) for p in reading.problems] == [(1, "not valid JSON: Expecting value")]
     assert [e.finding.recipient for e in reading.explained] == ["other@x.no"]
 
 
-def test_an_unreadable_line_cuts_one_event_and_keeps_the_next(tmp_path, rulebase):
+def test_an_unreadable_line_cuts_one_event_and_keeps_the_next(tmp_path, newsletter_rulebase):
     path = tmp_path / "lost.json"
-    path.write_bytes(b'{"event": "bounce", "email": "a@x.no", "reason":\n{"event": "delivered", "email": "b@x.no"}\n'
-                     b"\xff\n" + json.dumps({"event": "open", "email": "c@x.no"}).encode() + b"\n")
-    reading = read_evidence(path, rulebase)
+    path.write_bytes(
+        b'{"event": "bounce", "to": "a@x.no", "reason":\n{"event": "delivered", "to": "b@x.no"}\n'
+        b"\xff\n" + json.dumps({"event": "open", "to": "c@x.no"}).encode() + b"\n"
+    )
+    reading = read_evidence(path, newsletter_rulebase)
     assert [(p.line, p.message.split(" (")[0]) for p in reading.problems] == [
-        (3, "not UTF-8 text"), (1, "not valid JSON: an event cut by line 3, which cannot be read")]
+        (3, "not UTF-8 text"),
+        (1, "not valid JSON: an event cut by line 3, which cannot be read"),
+    ]
     assert sorted(e.finding.recipient for e in reading.explained) == ["b@x.no", "c@x.no"]
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_files_get_one_clear_message_fast(tmp_path, rulebase, name):
-    import time
+def test_hostile_files_get_one_clear_message_and_never_hang(tmp_path, name):
+    """On the shipped rulebase: these files were made against its evidence: section's fields and patterns."""
+    import subprocess
+    import sys
 
     content, expected = HOSTILE[name]
     path = tmp_path / name
     path.write_text(content, encoding="utf-8", errors="surrogatepass")
-    start = time.perf_counter()
-    result = spor("evidence", "--format", "json", path)
-    assert time.perf_counter() - start < 10, "took too long"
-    assert "internal error" not in result.output and "Traceback" not in result.output
+    try:  # a process of its own: a pattern that backtracks without end could not be interrupted in this one
+        done = subprocess.run(
+            [sys.executable, "-m", "spor", "evidence", "--format", "json", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:  # a guard against a hang, not a speed limit: bench/evidence.py measures speed
+        pytest.fail(f"hung: spor evidence was still reading {name} after 60 s")
+    output = done.stdout + done.stderr
+    assert "internal error" not in output and "Traceback" not in output
     if expected is None:
-        assert result.exit_code == 0, result.output
-        assert all(json.loads(line)["kind"] in ("report", "events") for line in result.stdout.splitlines())
+        assert done.returncode == 0, output
+        assert all(json.loads(line)["kind"] in ("report", "events") for line in done.stdout.splitlines())
     else:
-        assert result.exit_code == 2 and expected in result.stderr, result.output
+        assert done.returncode == 2 and expected in done.stderr, output
 
 
-def test_an_address_inside_a_longer_one_keeps_its_own_code(tmp_path, rulebase):
+def test_an_address_inside_a_longer_one_keeps_its_own_code(tmp_path, newsletter_rulebase):
     path = tmp_path / "two.eml"
-    path.write_text(HEAD + "\nba@x.com: 550 5.2.2 mailbox full\na@x.com: 550 5.1.1 no such user\n"
-                    "user@x.com.au: 550 5.2.2 full\nuser@x.com: 550 5.1.1 unknown\n", encoding="utf-8")
-    found = {e.finding.recipient: e.finding.status for e in read_evidence(path, rulebase).explained}
+    path.write_text(
+        HEAD + "\nba@x.com: 550 5.2.2 mailbox full\na@x.com: 550 5.1.1 no such user\n"
+        "user@x.com.au: 550 5.2.2 full\nuser@x.com: 550 5.1.1 unknown\n",
+        encoding="utf-8",
+    )
+    found = {e.finding.recipient: e.finding.status for e in read_evidence(path, newsletter_rulebase).explained}
     assert found == {"ba@x.com": "5.2.2", "a@x.com": "5.1.1", "user@x.com.au": "5.2.2", "user@x.com": "5.1.1"}
 
 
-def test_a_long_text_is_cut_at_a_line_and_says_so(tmp_path, rulebase, monkeypatch):
+def test_a_long_text_is_cut_at_a_line_and_says_so(tmp_path, newsletter_rulebase, monkeypatch):
     import spor.evidence.reports
 
     monkeypatch.setattr(spor.evidence.reports, "MAX_TEXT", 1000)
     path = tmp_path / "long.eml"
-    path.write_text(HEAD + "\nfirst@dest.example: 550 5.1.1 unknown\n" + "x" * 60 + "\n" * 15
-                    + "".join(f"filler line {i}\n" for i in range(60)) + "late@dest.example: 550 5.1.1\n",
-                    encoding="utf-8")
-    (item,) = read_evidence(path, rulebase).explained
+    path.write_text(
+        HEAD
+        + "\nfirst@dest.example: 550 5.1.1 unknown\n"
+        + "x" * 60
+        + "\n" * 15
+        + "".join(f"filler line {i}\n" for i in range(60))
+        + "late@dest.example: 550 5.1.1\n",
+        encoding="utf-8",
+    )
+    (item,) = read_evidence(path, newsletter_rulebase).explained
     assert item.finding.recipient == "first@dest.example" and "only the first" in item.finding.note
 
 
-def test_a_pipe_is_refused_not_waited_on(tmp_path, rulebase):
+def test_a_pipe_is_refused_not_waited_on(tmp_path, newsletter_rulebase):
     import os
 
     fifo = tmp_path / "pipe.eml"
     os.mkfifo(fifo)
-    reading = read_evidence(fifo, rulebase)
+    with hang_guard(60):  # reading a pipe would block for ever: a guard against a hang, not a speed limit
+        reading = read_evidence(fifo, newsletter_rulebase)
     assert "not a regular file" in reading.problems[0].message
 
 
@@ -439,11 +606,14 @@ def test_ask_save_marks_the_facts_that_came_from_evidence(tmp_path):
     import yaml
 
     case = tmp_path / "case.yaml"
-    case.write_text("notes: ringte mandag\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, "
-                    "in_sent_folder: yes}\n", encoding="utf-8")
+    case.write_text(
+        "notes: ringte mandag\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, in_sent_folder: yes}\n",
+        encoding="utf-8",
+    )
     saved = tmp_path / "saved.yaml"
-    asked = spor("ask", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", saved,
-                 input="quit\n")
+    asked = spor(
+        "ask", "--lang", "en", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", saved, input="quit\n"
+    )
     assert asked.exit_code == 0, asked.output
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert data["facts"]["bounce_reason"] == "mailbox_unavailable" and data["facts"]["module"] == "faktura"
@@ -460,8 +630,11 @@ def test_ask_save_keeps_the_case_valid_with_full_notes_and_odd_file_names(tmp_pa
     import shutil
 
     case = tmp_path / "case.yaml"
-    case.write_text("notes: '" + "x" * 19_990 + "'\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, "
-                    "in_sent_folder: yes}\n", encoding="utf-8")
+    case.write_text(
+        "notes: '" + "x" * 19_990 + "'\nfacts: {module: faktura, on_agro24: no, email_setting: ekstern, "
+        "in_sent_folder: yes}\n",
+        encoding="utf-8",
+    )
     full = tmp_path / "full.yaml"
     asked = spor("ask", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", full, input="quit\n")
     assert asked.exit_code == 0 and "the notes are full; not noted: bounce_" in asked.stderr

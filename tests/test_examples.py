@@ -1,10 +1,15 @@
-"""Every case file in examples/ is a test: its result must match its ``expect`` block."""
+"""Every case file in examples/ is a test: its result must match its ``expect`` block.
+
+On the shipped rulebase, whose cases these are: an edit of rules/ that changes
+an answer must change the example's ``expect`` with it (test_shipped_rulebase.py
+holds the article's other decisions; the engine's own tests use tests/fixtures/)."""
+
 from __future__ import annotations
 
 import pytest
 
-from spor.rulebase.cases import load_case
 from spor.analysis.expect import compare
+from spor.rulebase.cases import load_case
 
 from .conftest import EXAMPLES
 

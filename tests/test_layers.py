@@ -4,6 +4,7 @@ docs/architecture.md draws the layers; these tests keep the code true to
 the drawing. They read the source with ``ast`` (nothing is imported), so
 a lazy import inside a function counts like any other.
 """
+
 from __future__ import annotations
 
 import ast
@@ -93,7 +94,7 @@ def test_modules_stay_readable(name):
 
 def test_mail_words_live_in_the_evidence_layer_only():
     found = []
-    for name, (path, _) in MODULES.items():
+    for path, _ in MODULES.values():
         where = path.relative_to(PACKAGE).as_posix()
         if where.startswith(MAIL_ALLOWED):
             continue
@@ -106,5 +107,5 @@ def test_mail_words_live_in_the_evidence_layer_only():
 def test_the_checker_sees_a_wrong_import(tmp_path):
     """The layer test is not vacuous: an upward import in a module's source is reported."""
     tree = ast.parse("def f():\n    from spor.cli.app import cli\n")
-    (target, _), = imports(tree)
+    ((target, _),) = imports(tree)
     assert layer(target) > layer("spor.rulebase.loader")

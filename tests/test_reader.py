@@ -1,4 +1,5 @@
 """The safe reader: plain data only, every refusal located in the file."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,17 +37,20 @@ def test_alias_is_refused():
 
 def test_billion_laughs_is_refused_quickly():
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     problem = refusal("\n".join(lines))
     assert "aliases" in problem.message
 
 
-@pytest.mark.parametrize("text", [
-    "a: !!python/object/apply:os.system ['echo hi']\n",
-    "a: !!python/name:os.system\n",
-    "a: !!set {x, y}\n",
-    "a: !custom 3\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo hi']\n",
+        "a: !!python/name:os.system\n",
+        "a: !!set {x, y}\n",
+        "a: !custom 3\n",
+    ],
+)
 def test_tags_that_build_objects_are_refused(text):
     problem = refusal(text)
     assert "tag" in problem.message and problem.line == 1
@@ -83,7 +87,7 @@ def test_json_syntax_and_duplicates():
 def test_valid_json_that_yaml_cannot_read_is_accepted():
     assert parse("f.json", b'{\n\t"facts": {}\n}', as_json=True).data == {"facts": {}}
     key = "k" * 2000
-    assert parse("f.json", ('{"%s": 1}' % key).encode(), as_json=True).data == {key: 1}
+    assert parse("f.json", ('{"' + key + '": 1}').encode(), as_json=True).data == {key: 1}
     assert parse("f.json", b'{"a": 1e-07}', as_json=True).data == {"a": 1e-07}  # JSON's reading of numbers
 
 

@@ -1,4 +1,5 @@
-"""engine/records.py: the small stand-in for dataclasses that spor's records use."""
+"""spor/common/records.py: the small stand-in for dataclasses that spor's records use."""
+
 import pytest
 
 from spor.common.records import field, record
@@ -26,6 +27,7 @@ def test_fields_in_order_with_defaults_and_fresh_factories():
 
 def test_a_required_field_after_a_default_is_refused():
     with pytest.raises(TypeError, match="without a default follows"):
+
         @record
         class Bad:
             first: int = 1

@@ -5,6 +5,7 @@ fixture rulebase (tests/fixtures/heating), edited to break them; `spor test`
 and `spor diff` on the shipped examples/ stay on the shipped rulebase, whose
 cases they are. That the shipped rulebase checks clean, and the diagram of
 it in docs/editors.md, are tested in test_shipped_rulebase.py."""
+
 from __future__ import annotations
 
 import json
@@ -51,16 +52,21 @@ def shipped_copy(tmp_path):
 
 def test_check_reports_every_schema_error_with_location(rules_copy):
     rules_copy("20-source.yaml", "  - id: source-cabin-electric", "  - id: Source-Cabin")
-    folder = rules_copy("30-state.yaml", "    cites: [\"§3\"]\n    when:\n      heat_source: water",
-                        "    cites: [\"44\"]\n    colour: red\n    when:\n      heat_source: water")
+    folder = rules_copy(
+        "30-state.yaml",
+        '    cites: ["§3"]\n    when:\n      heat_source: water',
+        '    cites: ["44"]\n    colour: red\n    when:\n      heat_source: water',
+    )
     result = spor("check", "--rules", folder)
     assert result.exit_code == 1
-    lines = [l for l in result.output.splitlines() if "error[invalid]" in l]
+    lines = [line for line in result.output.splitlines() if "error[invalid]" in line]
     assert len(lines) == 3
-    assert re.search(r"20-source\.yaml:\d+:9 \(rules\[0\]\.id\): error\[invalid\]: 'Source-Cabin' is not allowed",
-                     result.output)
-    assert re.search(r"30-state\.yaml:\d+:5 \(rules\[1\]\.colour\): error\[invalid\]: unknown key 'colour'",
-                     result.output)
+    assert re.search(
+        r"20-source\.yaml:\d+:9 \(rules\[0\]\.id\): error\[invalid\]: 'Source-Cabin' is not allowed", result.output
+    )
+    assert re.search(
+        r"30-state\.yaml:\d+:5 \(rules\[1\]\.colour\): error\[invalid\]: unknown key 'colour'", result.output
+    )
     assert "'44' is not allowed" in result.output
 
 
@@ -110,8 +116,10 @@ def test_test_command_passes_examples_with_full_coverage():
 
 def test_test_command_shows_field_differences(tmp_path):
     case = tmp_path / "wrong.yaml"
-    case.write_text("facts: {building: cabin, display: error}\n"
-                    "expect: {outcome: turn_up, facts: {state: running}}\n", encoding="utf-8")
+    case.write_text(
+        "facts: {building: cabin, display: error}\nexpect: {outcome: turn_up, facts: {state: running}}\n",
+        encoding="utf-8",
+    )
     result = spor("test", "--rules", HEATING, case)
     assert result.exit_code == 1
     assert "FAIL wrong" in result.output
@@ -123,8 +131,12 @@ def test_test_command_shows_field_differences(tmp_path):
 def test_test_command_selection_coverage_threshold_and_json():
     result = spor("test", EXAMPLES, "-k", "payroll", "--coverage", "--fail-under", "90", "--format", "json")
     data = json.loads(result.output)
-    assert {c["case"] for c in data["cases"]} == {"payroll-not-received-delivered", "payroll-was-it-sent",
-                                                   "payroll-delivered-but-bounced", "incomplete-payroll-never-asks-setting"}
+    assert {c["case"] for c in data["cases"]} == {
+        "payroll-not-received-delivered",
+        "payroll-was-it-sent",
+        "payroll-delivered-but-bounced",
+        "incomplete-payroll-never-asks-setting",
+    }
     assert data["coverage"]["percent"] < 90 and result.exit_code == 1
     transport = next(f for f in data["coverage"]["files"] if f["file"] == "20-transport.yaml")
     assert "transport-setting-external-not-moved" in transport["rules_not_fired"]
@@ -136,15 +148,16 @@ def test_test_command_error_for_an_unreadable_case(tmp_path):
     assert result.exit_code == 1 and "ERROR bad" in result.output and "bad.yaml:1:19" in result.output
 
 
-
 def test_graph_formats(heating_rulebase):
     rulebase = heating_rulebase
     result = spor("graph", "--format", "dot", "--rules", HEATING)
     assert result.exit_code == 0 and result.output.startswith('digraph "heating" {')
-    assert "f_building -> f_heat_source [label=\"source-cabin-electric: = cabin ⇒ electric\"];" in result.output
-    assert ('f_building -> f_heat_source [label="source-heat-pump-electric: in {flat, office} ⇒ electric"];'
-            in result.output)
-    edges = [l for l in spor("graph", "--rules", HEATING).output.splitlines() if "-->" in l]
+    assert 'f_building -> f_heat_source [label="source-cabin-electric: = cabin ⇒ electric"];' in result.output
+    assert (
+        'f_building -> f_heat_source [label="source-heat-pump-electric: in {flat, office} ⇒ electric"];'
+        in result.output
+    )
+    edges = [line for line in spor("graph", "--rules", HEATING).output.splitlines() if "-->" in line]
     assert len(edges) == sum(len({leaf for leaf in _facts(r)}) for r in rulebase.rules)
 
 
@@ -155,8 +168,11 @@ def _facts(rule):
 
 
 def test_diff_lists_changed_cases(shipped_copy):
-    folder = shipped_copy("40-investigate.yaml", "      bounce_received: yes\n    then:\n      investigate: bounce_message",
-                        "      bounce_received: yes\n    then:\n      investigate: vendor_support")
+    folder = shipped_copy(
+        "40-investigate.yaml",
+        "      bounce_received: yes\n    then:\n      investigate: bounce_message",
+        "      bounce_received: yes\n    then:\n      investigate: vendor_support",
+    )
     result = spor("diff", RULES, folder, EXAMPLES)
     assert result.exit_code == 1
     assert "CHANGED tax-builtin-rejected" in result.output
@@ -172,7 +188,6 @@ def test_schema_command_prints_valid_schemas():
         result = spor("schema", kind)
         data = json.loads(result.output)
         assert data["$schema"].endswith("2020-12/schema") and data["$id"]
-
 
 
 def _undescribed(node, path, out):
@@ -220,8 +235,8 @@ def test_test_command_says_when_nothing_matched():
 
 
 def test_too_many_rules_for_the_engine_is_reported_and_refused(monkeypatch, heating_rulebase):
-    import spor.inference.session
     import spor.analysis.verify
+    import spor.inference.session
 
     rulebase = heating_rulebase  # 20 rules
 

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
-from spor.common.files import files_in
-from spor.common.reader import Document, check_plain
+from spor.common.files import bounded_lines, files_in
+from spor.common.reader import Document, DuplicateKey, check_plain, unique_pairs
 from spor.common.records import field, record
 from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
 
@@ -79,36 +79,17 @@ def _from_data(source: str, data, normaliser) -> Record:
 
 
 def _lines(path: Path):
-    """(line number, text) of a text file, refusing lines longer than a case file may be."""
+    """(line number, bytes) of a text file; None for a line longer than a case file may be."""
     name = shown(path)
     try:
         handle = open(path, "rb")
     except OSError as exc:
         raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
     with handle:
-        for number, line in enumerate(iter(lambda: handle.readline(MAX_CASE_BYTES + 1), b""), 1):
-            if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
-                yield number, None  # too long: the rest of it is skipped below
-                while line and not line.endswith(b"\n"):
-                    line = handle.readline(MAX_CASE_BYTES + 1)
-                continue
-            yield number, line
+        yield from bounded_lines(handle, MAX_CASE_BYTES)
 
 
-class _Duplicate(ValueError):
-    pass
-
-
-def _no_duplicates(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(f"duplicate key {key!r}: each key may appear once, or one of the values would be lost")
-        out[key] = value
-    return out
-
-
-_decode = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode  # one decoder: json.loads makes one per call
+_decode = json.JSONDecoder(object_pairs_hook=unique_pairs).decode  # one decoder: json.loads makes one per call
 
 
 def _jsonl(path: Path, normaliser):
@@ -143,7 +124,7 @@ def _jsonl(path: Path, normaliser):
         except json.JSONDecodeError as exc:
             yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
             continue
-        except _Duplicate as exc:
+        except DuplicateKey as exc:
             yield Record(source, problems=[Problem(source, str(exc))])
             continue
         except RecursionError:

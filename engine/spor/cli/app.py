@@ -6,27 +6,43 @@ call into the layer that does the work; see ``common`` for the exit codes.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
 from spor import python_supported, unsupported_python_message
-from spor.cli.ask import ask
-from spor.cli.batch import batch
-from spor.cli.check import check
 from spor.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_KEY, EXIT_OK, say_problems
-from spor.cli.diff import diff
-from spor.cli.evidence import evidence
-from spor.cli.graph import graph
-from spor.cli.run import run
-from spor.cli.schema import schema
-from spor.cli.test import test_cmd
 from spor.common.errors import EngineFailure, InputError
+
+# each verb's module and command; a module is imported only when its verb runs (or --help lists them all),
+# so that one command does not pay for the others' imports at start-up
+COMMANDS = {
+    "ask": "spor.cli.ask:ask",
+    "batch": "spor.cli.batch:batch",
+    "check": "spor.cli.check:check",
+    "diff": "spor.cli.diff:diff",
+    "evidence": "spor.cli.evidence:evidence",
+    "graph": "spor.cli.graph:graph",
+    "run": "spor.cli.run:run",
+    "schema": "spor.cli.schema:schema",
+    "test": "spor.cli.test:test_cmd",
+}
 
 
 class SporGroup(click.Group):
-    """Turns every failure into a message and an exit code, never a traceback."""
+    """Finds each verb in its own module, and turns every failure into a message and an exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -52,10 +68,6 @@ class SporGroup(click.Group):
 @click.version_option(package_name="spor", prog_name="spor")
 def cli() -> None:
     """spor: diagnose a support case from the rules of a help article."""
-
-
-for command in (run, batch, ask, evidence, check, test_cmd, graph, diff, schema):
-    cli.add_command(command)
 
 
 def main() -> None:

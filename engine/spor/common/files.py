@@ -14,7 +14,6 @@ leaves the old file whole.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -112,6 +111,8 @@ def atomic_write(path: str | os.PathLike, text: str) -> None:
     disk, and is renamed over ``path``. Raises OSError; the temporary file
     is removed on failure.
     """
+    import tempfile  # here, not at the top: it costs ~3 ms of every command's start-up, and few commands write
+
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

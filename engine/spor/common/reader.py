@@ -27,6 +27,7 @@ from spor.common.errors import InputError, Problem, shown
 from spor.common.records import field, record
 
 MAX_DEPTH = 64
+DUPLICATE_KEY = "each key may appear once, or one of the values would be lost"  # YAML and JSON alike
 DEFAULT_MAX_BYTES = 1 << 20  # 1 MiB
 
 _SCALAR_TAGS = {
@@ -172,9 +173,7 @@ class _Builder:
             if key in out:
                 first = self.doc.key_marks[path + (key,)]
                 raise _Refusal(
-                    f"duplicate key {key!r} (first given at line {first[0]}): "
-                    "each key may appear once, or one of the values would be lost",
-                    key_node.start_mark,
+                    f"duplicate key {key!r} (first given at line {first[0]}): {DUPLICATE_KEY}", key_node.start_mark
                 )
             self.doc.key_marks[path + (key,)] = _mark(key_node)
             out[key] = self.build(value_node, path + (key,))
@@ -236,15 +235,18 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
     if not as_json:
         return _parse_yaml(name, text)
     data, duplicate = _parse_json(name, text)
+    unplaced = InputError([Problem(name, str(DuplicateKey(duplicate)))]) if duplicate is not None else None
     try:
         doc = _parse_yaml(name, text)  # the same document, read again for line and column
     except InputError as exc:
-        if duplicate is not None:
+        if unplaced is not None:
             if "duplicate key" in exc.problems[0].message:
                 raise  # YAML found it too, at its line and column
-            raise InputError([Problem(name, f"duplicate key {duplicate!r}: each key may appear once")]) from None
+            raise unplaced from None
         check_plain(name, data)
         return Document(name, data)  # valid JSON that YAML cannot read (tabs, very long keys): no positions
+    if unplaced is not None:  # YAML read the keys as different (escapes): still refused, without a place
+        raise unplaced
     doc.data = data
     return doc
 
@@ -285,25 +287,35 @@ def _parse_yaml(name: str, text: str) -> Document:
     return doc
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice (``json`` would silently keep the last value)."""
+
+    def __init__(self, key: str):
+        super().__init__(f"duplicate key {key!r}: {DUPLICATE_KEY}")
+        self.key = key
+
+
+def unique_pairs(pairs: list) -> dict:
+    """The ``object_pairs_hook`` of every JSON spor reads: a key given twice raises DuplicateKey."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def _parse_json(name: str, text: str) -> tuple:
-    """(data, the first duplicated key or None); a syntax error is raised with its line and column."""
-    duplicates: list[str] = []
-
-    def pairs_hook(pairs):
-        out = {}
-        for key, value in pairs:
-            if key in out and not duplicates:
-                duplicates.append(key)
-            out[key] = value
-        return out
-
+    """(data, or None when a key is duplicated; that key or None); a syntax error is raised with its place."""
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=unique_pairs)
+    except DuplicateKey as exc:
+        return None, exc.key
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
     except RecursionError:
         raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
-    return data, (duplicates[0] if duplicates else None)
+    return data, None
 
 
 def check_plain(name: str, data) -> None:

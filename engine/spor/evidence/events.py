@@ -20,7 +20,7 @@ from collections import deque
 from typing import TypedDict
 
 from spor.common.errors import Problem
-from spor.common.files import strip_bom
+from spor.common.files import bounded_lines, strip_bom
 from spor.evidence.findings import EVENTS, Finding, clean
 from spor.evidence.reports import codes_in
 
@@ -114,16 +114,9 @@ def _lines(stream, source, problems, counts):
     A line that is not UTF-8, or longer than MAX_EVENT, is reported with its
     number and the reading goes on at the next line.
     """
-    number = 0
-    while True:
-        raw = stream.readline(MAX_EVENT + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_EVENT and not raw.endswith(b"\n"):
+    for number, raw in bounded_lines(stream, MAX_EVENT):
+        if raw is None:
             _bad(problems, counts, Problem(source, f"a line longer than {MAX_EVENT:,} bytes: not read", number))
-            while raw and not raw.endswith(b"\n"):  # skip the rest of it
-                raw = stream.readline(MAX_EVENT)
             yield number, None
             continue
         if number == 1:

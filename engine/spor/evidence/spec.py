@@ -9,10 +9,8 @@ evidence is a new part of this section and a new reader beside
 
 from __future__ import annotations
 
-from typing import Any
-
 from spor.common.records import field, record
-from spor.rulebase.joiner import Joiner, text_of
+from spor.rulebase.joiner import Extension, Joiner, text_of
 from spor.rulebase.model import Meaning, Rulebase, Text
 
 SECTION = "evidence"
@@ -58,7 +56,7 @@ def evidence_spec(rulebase: Rulebase) -> EvidenceSpec:
     return rulebase.extensions.get(SECTION) or NONE
 
 
-class EvidenceExtension:
+class EvidenceExtension(Extension):
     """The ``loader.Extension`` that reads ``evidence:``."""
 
     name: str = "evidence"
@@ -105,9 +103,6 @@ class EvidenceExtension:
             codes=codes,
             classifications=meanings(("classifications",), data.get("classifications", {})),
         )
-
-    def check(self, joiner: Joiner, rules: list) -> Any:
-        """Nothing beyond what ``read`` checks: evidence does not change how rules run."""
 
 
 EVIDENCE = EvidenceExtension()

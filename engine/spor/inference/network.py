@@ -16,7 +16,7 @@ from collections import Counter
 
 from spor.common.errors import Problem
 from spor.inference.compiler import MAX_SIBLINGS, TooWide, rule_expression
-from spor.rulebase.joiner import Joiner
+from spor.rulebase.joiner import Extension, Joiner
 
 MAX_PATHS = 20000  # per rule, when modelling the network
 # durable-rules matches with a stack of 64 pending tests (events.c, MAX_STACK_SIZE) and fails a case beyond
@@ -132,7 +132,7 @@ FORWARD = "$forward"  # spor's name, in its model, for the engine's join node of
 _FORWARDS = itertools.count(1)
 
 
-class EngineLimits:
+class EngineLimits(Extension):
     """The ``loader.Extension`` that refuses what the inference engine cannot take."""
 
     name: str = "engine-limits"

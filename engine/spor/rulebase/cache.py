@@ -40,7 +40,7 @@ def fingerprint(package: str) -> bytes:
     """A checksum of the name and bytes of every Python module under ``package``."""
     crc = 0
     for top, folders, names in os.walk(package):  # os.walk, not pathlib's rglob: this runs at every start (~1 ms)
-        folders.sort()
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
         for name in sorted(names):
             if name.endswith(".py"):
                 path = os.path.join(top, name)
