@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import textwrap
 from pathlib import Path
 
@@ -117,3 +118,8 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def spor_command(*args) -> list:
+    """``python -m spor ARGS`` as a process's argument list, every argument as text (paths too)."""
+    return [sys.executable, "-m", "spor", *map(str, args)]

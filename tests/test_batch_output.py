@@ -23,7 +23,7 @@ from spor.batch.decisions import DecisionCache
 from spor.batch.runner import FLUSH_SECONDS
 from spor.output.record import as_json
 
-from .conftest import HEATING
+from .conftest import HEATING, spor_command
 
 
 @pytest.fixture
@@ -178,7 +178,6 @@ def test_a_result_from_a_case_file_is_written_out_before_the_next_file_is_read(
 def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_path):
     import os
     import subprocess
-    import sys
 
     from .conftest import ROOT
 
@@ -188,7 +187,7 @@ def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_p
         handle.write("facts:\n  building: cabin\n")
     (folder / "good.yaml").write_text("facts:\n  building: nope\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "spor", "batch", "--rules", str(HEATING), str(folder)],
+        spor_command("batch", "--rules", str(HEATING), str(folder)),
         cwd=ROOT,
         capture_output=True,
         timeout=60,
@@ -198,17 +197,14 @@ def test_a_file_name_that_is_not_utf8_gives_its_record_and_the_run_goes_on(tmp_p
     assert [r["source"].rsplit("/", 1)[1] for r in records] == ["bad\\xff.yaml", "good.yaml"]
     assert records[0]["facts"]["building"] == "cabin" and "'nope' is not a value" in records[1]["error"]
     single = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "spor",
+        spor_command(
             "run",
             "--format",
             "json",
             "--rules",
             str(HEATING),
             os.fsdecode(os.path.join(os.fsencode(folder), b"bad\xff.yaml")),
-        ],
+        ),
         cwd=ROOT,
         capture_output=True,
         timeout=60,

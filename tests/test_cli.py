@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +16,7 @@ from jsonschema import Draft202012Validator
 import spor.cli.app as cli_module
 from spor.cli import cli
 
-from .conftest import EXAMPLES, HEATING, ROOT
+from .conftest import EXAMPLES, HEATING, ROOT, spor_command
 
 RESULT_SCHEMA = Draft202012Validator(json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8")))
 
@@ -144,7 +143,7 @@ def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
 def test_hostile_case_files_in_a_real_process(tmp_path, content):
     path = tmp_path / "case.yaml"
     path.write_bytes(content)
-    proc = subprocess.run([sys.executable, "-m", "spor", "run", str(path)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(spor_command("run", str(path)), capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout
     assert proc.stderr.startswith(f"spor: error: {path}")
@@ -166,7 +165,7 @@ def test_closed_output_pipe_keeps_the_exit_code(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("facts: {module: nope}\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "spor", "run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))],
+        spor_command("run", str(bad), *map(str, sorted(EXAMPLES.iterdir()))),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,

@@ -92,14 +92,13 @@ def _generated(folder, rules, facts=3, values=200):
 
 def _run(folder, facts, tmp_path):
     import subprocess
-    import sys
 
-    from .conftest import ROOT
+    from .conftest import ROOT, spor_command
 
     case = tmp_path / "c.yaml"
     case.write_text(f"facts: {facts}\n", encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "spor", "run", "--rules", str(folder), "--format", "json", str(case)],
+        spor_command("run", "--rules", str(folder), "--format", "json", str(case)),
         capture_output=True,
         text=True,
         cwd=ROOT,

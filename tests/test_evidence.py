@@ -27,7 +27,7 @@ from spor.evidence.findings import EVENTS, NOT_REPORT, REPORT, Finding
 from spor.evidence.merge import evaluate_with, explain, merge, read_evidence
 from spor.evidence.spec import evidence_spec
 
-from .conftest import EXAMPLES, NEWSLETTER, ROOT, hang_guard
+from .conftest import EXAMPLES, NEWSLETTER, ROOT, hang_guard, spor_command
 
 BOUNCES = ROOT / "tests" / "fixtures" / "bounces"
 SAMPLE = ROOT / "tests" / "fixtures" / "sendgrid-documented-sample.json"
@@ -538,14 +538,13 @@ def test_an_unreadable_line_cuts_one_event_and_keeps_the_next(tmp_path, newslett
 def test_hostile_files_get_one_clear_message_and_never_hang(tmp_path, name):
     """On the shipped rulebase: these files were made against its evidence: section's fields and patterns."""
     import subprocess
-    import sys
 
     content, expected = HOSTILE[name]
     path = tmp_path / name
     path.write_text(content, encoding="utf-8", errors="surrogatepass")
     try:  # a process of its own: a pattern that backtracks without end could not be interrupted in this one
         done = subprocess.run(
-            [sys.executable, "-m", "spor", "evidence", "--format", "json", str(path)],
+            spor_command("evidence", "--format", "json", str(path)),
             cwd=ROOT,
             capture_output=True,
             text=True,

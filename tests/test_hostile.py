@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import time
 
 import pytest
@@ -23,7 +22,7 @@ from spor.api import load
 from spor.cli import cli
 from spor.common.errors import EngineFailure, InputError
 
-from .conftest import HEATING, ROOT, hang_guard
+from .conftest import HEATING, ROOT, hang_guard, spor_command
 
 
 @pytest.fixture
@@ -209,7 +208,7 @@ def test_killed_run_resumes_without_duplicates_and_gives_the_same_file(tmp_path)
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     assert batch(source, "--out", full).exit_code in (0, 1)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "spor", "batch", "--rules", str(HEATING), str(source), "--out", str(part)],
+        spor_command("batch", "--rules", str(HEATING), str(source), "--out", str(part)),
         cwd=ROOT,
         stderr=subprocess.PIPE,
     )
@@ -236,19 +235,7 @@ def test_sigterm_stops_cleanly_with_a_count(tmp_path):
     source = _jsonl(tmp_path / "in.jsonl", 20000)
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "spor",
-            "batch",
-            "--rules",
-            str(HEATING),
-            str(source),
-            "--out",
-            str(out),
-            "--lang",
-            "en",
-        ],
+        spor_command("batch", "--rules", str(HEATING), str(source), "--out", str(out), "--lang", "en"),
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
@@ -294,17 +281,7 @@ def test_progress_counts_on_a_terminal_and_ends_its_line(tmp_path):
     source = _jsonl(tmp_path / "in.jsonl", 2500)
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "spor",
-            "batch",
-            "--rules",
-            str(HEATING),
-            str(source),
-            "--out",
-            str(tmp_path / "o.jsonl"),
-        ],
+        spor_command("batch", "--rules", str(HEATING), str(source), "--out", str(tmp_path / "o.jsonl")),
         cwd=ROOT,
         stderr=slave,
         stdout=subprocess.DEVNULL,

@@ -13,13 +13,14 @@ import copy
 import json
 import shutil
 import subprocess
-import sys
 from functools import cache
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from .conftest import EXAMPLES, ROOT, RULES
+from spor.common.schemas import refs
+
+from .conftest import EXAMPLES, ROOT, RULES, spor_command
 
 BOUNCES = ROOT / "tests" / "fixtures" / "bounces"
 SENDGRID = ROOT / "tests" / "fixtures" / "sendgrid-documented-sample.json"
@@ -29,7 +30,7 @@ KINDS = ("rules", "case", "result", "batch-record", "finding", "check-report", "
 def spor(*args, code=None) -> list:
     """Run ``python -m spor ARGS`` and return every line it printed to standard output, parsed as JSON."""
     done = subprocess.run(
-        [sys.executable, "-m", "spor", *map(str, args)],
+        spor_command(*map(str, args)),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -45,7 +46,7 @@ def spor(*args, code=None) -> list:
 @cache
 def printed_schema(kind: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "spor", "schema", kind],
+        spor_command("schema", kind),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -103,7 +104,7 @@ def test_every_kind_is_printed_as_a_self_contained_2020_12_schema():
         Draft202012Validator.check_schema(schema)
         # self-contained: every $ref to another file names a schema embedded in this one
         embedded = {sub["$id"] for sub in schema.get("$defs", {}).values() if "$id" in sub} | {schema["$id"]}
-        for ref in _refs(schema):
+        for ref in refs(schema):
             if not ref.startswith("#"):
                 assert f"https://spor.example/schemas/{ref.split('#')[0]}" in embedded, (kind, ref)
 
@@ -132,8 +133,11 @@ def test_the_shared_shapes_are_one_definition():
         assert "problem.schema.json" in printed_schema(kind)["$defs"]
 
 
-@pytest.mark.parametrize("name", ["finding", "problem", "batch-record", "check-report", "test-report", "diff-record"])
-def test_every_field_of_the_new_schemas_is_described_in_both_languages(name):
+SCHEMA_FILES = sorted(path.name.removesuffix(".schema.json") for path in (ROOT / "schemas").glob("*.schema.json"))
+
+
+@pytest.mark.parametrize("name", SCHEMA_FILES)
+def test_every_field_of_every_schema_is_described_in_both_languages(name):
     schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
     missing = []
     _undescribed(schema, name, missing)
@@ -153,17 +157,6 @@ def _undescribed(node, path, out):
     for key in ("oneOf", "anyOf", "allOf"):
         for i, sub in enumerate(node.get(key, [])):
             _undescribed(sub, f"{path}.{key}[{i}]", out)
-
-
-def _refs(node):
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
 
 
 # -- real output, validated ------------------------------------------------------------------------------------

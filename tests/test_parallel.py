@@ -20,6 +20,8 @@ from click.testing import CliRunner
 import spor.batch.workers as workers
 from spor.cli import cli
 
+from .conftest import spor_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 HEATING = ROOT / "tests" / "fixtures" / "heating"
@@ -71,20 +73,7 @@ def _alive(pids) -> list:
 
 
 def _start(cases: Path, out: Path, *more):
-    command = [
-        sys.executable,
-        "-m",
-        "spor",
-        "batch",
-        "--rules",
-        str(HEATING),
-        str(cases),
-        "--jobs",
-        "2",
-        "--out",
-        str(out),
-        *more,
-    ]
+    command = spor_command("batch", "--rules", str(HEATING), str(cases), "--jobs", "2", "--out", str(out), *more)
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -125,20 +114,7 @@ def test_stopping_ends_at_once_and_resume_completes_the_same_output(tmp_path, bi
     err = _ended(process, workers)
     assert process.returncode == 130 and "kjør igjen med --resume" in err and "Traceback" not in err
     resumed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "spor",
-            "batch",
-            "--rules",
-            str(HEATING),
-            str(big),
-            "--jobs",
-            "2",
-            "--resume",
-            "--out",
-            str(out),
-        ],
+        spor_command("batch", "--rules", str(HEATING), str(big), "--jobs", "2", "--resume", "--out", str(out)),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -147,7 +123,7 @@ def test_stopping_ends_at_once_and_resume_completes_the_same_output(tmp_path, bi
     assert resumed.returncode == 1, resumed.stderr
     straight = tmp_path / "straight.jsonl"
     subprocess.run(
-        [sys.executable, "-m", "spor", "batch", "--rules", str(HEATING), str(big), "--out", str(straight)],
+        spor_command("batch", "--rules", str(HEATING), str(big), "--out", str(straight)),
         cwd=ROOT,
         capture_output=True,
         timeout=300,

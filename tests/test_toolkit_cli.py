@@ -190,30 +190,6 @@ def test_schema_command_prints_valid_schemas():
         assert data["$schema"].endswith("2020-12/schema") and data["$id"]
 
 
-def _undescribed(node, path, out):
-    """Properties and definitions whose description is not given in English / Norwegian."""
-    if not isinstance(node, dict):
-        return
-    for kind in ("properties", "$defs"):
-        for name, sub in node.get(kind, {}).items():
-            if " / " not in sub.get("description", ""):
-                out.append(f"{path}.{name}")
-            _undescribed(sub, f"{path}.{name}", out)
-    for key in ("items", "additionalProperties"):
-        _undescribed(node.get(key), f"{path}.{key}", out)
-    for key in ("oneOf", "anyOf", "allOf"):
-        for i, sub in enumerate(node.get(key, [])):
-            _undescribed(sub, f"{path}.{key}[{i}]", out)
-
-
-@pytest.mark.parametrize("name", ["rulefile", "case", "result"])
-def test_every_schema_field_is_described_in_both_languages(name):
-    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
-    missing = []
-    _undescribed(schema, name, missing)
-    assert missing == []
-
-
 def test_graph_escapes_markup_from_rule_files(tmp_path):
     from spor.analysis.graph import dot, mermaid
     from spor.api import load

@@ -75,7 +75,7 @@ def _needed(schema: dict) -> dict:
     while todo:
         current = todo.pop(0)
         base = current.get("$id", "")
-        for ref in _refs(current):
+        for ref in refs(current):
             uri = urldefrag(urljoin(base, ref)).url
             if not uri or uri == base:
                 continue
@@ -89,16 +89,16 @@ def _needed(schema: dict) -> dict:
     return found
 
 
-def _refs(node):
+def refs(node):
     """Every ``$ref`` in a schema, in document order."""
     if isinstance(node, dict):
         if isinstance(node.get("$ref"), str):
             yield node["$ref"]
         for value in node.values():
-            yield from _refs(value)
+            yield from refs(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _refs(value)
+            yield from refs(value)
 
 
 @cache
