@@ -5,6 +5,7 @@ On the fixture rulebases (tests/fixtures/heating: four files; newsletter: an evi
 from __future__ import annotations
 
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -105,10 +106,11 @@ def test_a_damaged_cache_entry_falls_back_to_the_files(tmp_path, monkeypatch):
     import json
 
     for entry in tmp_path.glob("rulebase-*.json"):
-        data = json.loads(entry.read_text(encoding="utf-8"))
+        data = json.loads(entry.read_bytes().split(b"\n", 1)[1])  # after the checksum line
         data[0]["marks"] = [[1]]
         data[1]["data"] = {"facts": [{"id": "tampered"}]}
-        entry.write_text(json.dumps(data), encoding="utf-8")
+        body = json.dumps(data).encode()
+        entry.write_bytes(b"spor-cache %08x\n" % zlib.crc32(body) + body)  # well-formed, yet wrong inside
     loaded = load(HEATING)
     assert loaded.docs and "tampered" not in loaded.rulebase.facts
 

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spor.api import load
+from spor.batch.guard import sidecar
 from spor.cli import cli
 from spor.common.errors import EngineFailure, InputError
 
@@ -49,10 +50,17 @@ def test_billion_laughs_in_a_rule_file(rules):
 def test_a_file_of_many_megabytes_is_refused_before_parsing(rules):
     with open(rules / "99-big.yaml", "w", encoding="utf-8") as handle:
         handle.write("# " + "x" * 1000 + "\n")
-        for _ in range(17 * 1024):
+        for _ in range(3 * 1024):
             handle.write("# " + "x" * 1021 + "\n")
     (problem,) = refused(rules)
-    assert "larger than 16,777,216 bytes" in problem.message
+    assert "larger than 2,097,152 bytes" in problem.message
+
+
+def test_a_rulebase_of_many_megabytes_in_all_is_refused_before_parsing(rules):
+    for name in ("97-a.yaml", "98-b.yaml", "99-c.yaml"):  # each under the bound for one file, together over
+        (rules / name).write_text("# " + "x" * (1536 * 1024) + "\n", encoding="utf-8")
+    (problem,) = refused(rules)
+    assert "the rule files hold" in problem.message and "a rulebase may hold 4,194,304" in problem.message
 
 
 def test_deep_nesting_in_a_rule(rules):
@@ -259,6 +267,7 @@ def test_resume_counts_the_kept_records_and_keeps_odd_line_breaks(tmp_path):
     full, part = tmp_path / "full.jsonl", tmp_path / "part.jsonl"
     batch(source, "--out", full)
     part.write_bytes(b"\n".join(full.read_bytes().split(b"\n")[:2]) + b"\n")  # the first two records
+    shutil.copy(sidecar(full), sidecar(part))  # as if the run that wrote part had been stopped there
     resumed = batch(source, "--out", part, "--resume")
     assert part.read_bytes() == full.read_bytes()
     assert "poster inn = resultater + feil: 3 = 2 + 1" in resumed.stderr and "gjenopptatt: 2 av disse" in resumed.stderr

@@ -20,9 +20,12 @@ from spor.rulebase.model import Rulebase
 EXTENSIONS = (ENGINE_LIMITS, EVIDENCE)  # what the layers above the loader add to every load
 
 
-def load(folder: str | Path | None = None) -> Loaded:
-    """Read, validate and check a rulebase folder (default: the shipped one); raise InputError listing every problem."""
-    return loader.load(Path(folder) if folder else default_rules_dir(), EXTENSIONS)
+def load(folder: str | Path | None = None, *, trust_cache: bool = True) -> Loaded:
+    """Read, validate and check a rulebase folder (default: the shipped one); raise InputError listing every problem.
+
+    ``trust_cache=False`` checks every file again (``spor check``), never reading the on-disk cache.
+    """
+    return loader.load(Path(folder) if folder else default_rules_dir(), EXTENSIONS, trust_cache=trust_cache)
 
 
 def load_cached(folder: str | Path | None = None) -> Loaded:

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
-from spor.common.files import bounded_lines, files_in
-from spor.common.reader import Document, DuplicateKey, check_plain, unique_pairs
+from spor.common.files import bounded_lines, files_in, strip_bom
+from spor.common.reader import Document, DuplicateKey, NumberTooLong, bounded_int, check_plain, unique_pairs
 from spor.common.records import field, record
 from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
 
@@ -89,7 +89,9 @@ def _lines(path: Path):
         yield from bounded_lines(handle, MAX_CASE_BYTES)
 
 
-_decode = json.JSONDecoder(object_pairs_hook=unique_pairs).decode  # one decoder: json.loads makes one per call
+_decode = json.JSONDecoder(
+    object_pairs_hook=unique_pairs, parse_int=bounded_int
+).decode  # one decoder: json.loads makes one per call
 
 
 def _jsonl(path: Path, normaliser):
@@ -124,7 +126,7 @@ def _jsonl(path: Path, normaliser):
         except json.JSONDecodeError as exc:
             yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
             continue
-        except DuplicateKey as exc:
+        except (DuplicateKey, NumberTooLong) as exc:
             yield Record(source, problems=[Problem(source, str(exc))])
             continue
         except RecursionError:
@@ -148,7 +150,7 @@ def _csv(path: Path, normaliser):
         yield Record(where, problems=[Problem(where, "no such file")])
         return
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        handle = open(path, "rb")  # decoded line by line: one bad byte costs its row, not the rest of the file
     except OSError as exc:
         yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
         return
@@ -182,13 +184,8 @@ def _csv(path: Path, normaliser):
                     yield _from_data(source, data, normaliser)
             if problem and not seen:  # a header and no rows: the header is the one record
                 yield Record(f"{where}:1", problems=[problem])
-        except UnicodeDecodeError as exc:
-            yield Record(
-                where,
-                problems=[
-                    Problem(where, f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x}); the rest is not read")
-                ],
-            )
+        except OSError as exc:
+            yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
 
 
 def _csv_rows(handle):
@@ -199,7 +196,7 @@ def _csv_rows(handle):
     text must make a row as wide as the header. Otherwise the first line is
     reported broken and the lines after it are read again as rows of their own.
     """
-    lines = iter(enumerate(handle, 1))
+    lines = _text_lines(handle)
     pending: list = []  # physical lines given back after a broken row
     delimiter, width = None, None
     while True:
@@ -207,8 +204,11 @@ def _csv_rows(handle):
             number, line = pending.pop(0)
         else:
             number, line = next(lines, (None, None))
-            if line is None:
+            if number is None:
                 return
+        if not isinstance(line, str):  # a line that could not be read as text: its problem
+            yield number, None, delimiter or ",", line.message
+            continue
         if delimiter is None:
             delimiter = max(",;\t", key=line.count) if line.strip() else ","
         parts, row, problem = [line], None, None
@@ -222,8 +222,13 @@ def _csv_rows(handle):
                 break
             except csv.Error as exc:
                 more = pending.pop(0) if pending else next(lines, (None, None))
-                if "unexpected end of data" not in str(exc) or more[1] is None or len(parts) >= MAX_CONTINUATION:
-                    if more[1] is not None:
+                following = more[1]
+                if (
+                    "unexpected end of data" not in str(exc)
+                    or not isinstance(following, str)  # no more lines, or one that is not text
+                    or len(parts) >= MAX_CONTINUATION
+                ):
+                    if more[0] is not None:
                         pending.insert(0, more)
                     problem = (
                         "a quoted cell is not closed"
@@ -231,7 +236,7 @@ def _csv_rows(handle):
                         else f"not valid CSV: {exc}"
                     )
                     break
-                parts.append(more[1])
+                parts.append(following)
         if len(parts) > 1 and (row is None or len(row) != width):
             pending = [(number + i, p) for i, p in enumerate(parts[1:], 1)] + pending
             yield number, None, delimiter, "a quoted cell is not closed"
@@ -241,6 +246,20 @@ def _csv_rows(handle):
         if width is None and row is not None:
             width = len(row)
         yield number, row, delimiter, problem
+
+
+def _text_lines(handle):
+    """(line number, text) of each line of a binary CSV stream, each decoded on its own; for a line that is
+    too long or not UTF-8, (line number, Problem) instead, and the lines after it are still read."""
+    for number, raw in bounded_lines(handle, MAX_CASE_BYTES):
+        if raw is None:
+            yield number, Problem("", f"the row is longer than {MAX_CASE_BYTES:,} characters", number)
+            continue
+        try:
+            yield number, (strip_bom(raw) if number == 1 else raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            message = f"the line is not UTF-8 (byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1})"
+            yield number, Problem("", message, number, exc.start + 1)
 
 
 def _check_header(where: str, header, normaliser):

@@ -14,6 +14,7 @@ from spor.batch.decisions import Decision
 from spor.batch.runner import Summary
 from spor.common.errors import InputError, Problem
 from spor.output.record import CSV_HEADER, uncell
+from spor.rulebase.cases import MAX_CASE_BYTES
 
 
 def _output_records(path: Path, fmt: str):
@@ -24,15 +25,22 @@ def _output_records(path: Path, fmt: str):
     Raises InputError for a file that is not spor batch output.
     """
     with open(path, "rb") as handle:
-        offset, header = 0, None
+        offset, header, held, first = 0, None, "", 0
         for number, line in enumerate(handle, 1):
             if not line.endswith(b"\n"):
                 return  # torn by a kill
             offset += len(line)
             try:
-                text = line.decode("utf-8")
+                text = held + line.decode("utf-8")
                 if fmt == "csv":
-                    row = next(csv.reader([text]))
+                    try:
+                        row = next(csv.reader([text], strict=True))
+                    except csv.Error as exc:  # a quoted cell goes on over the next line
+                        if "unexpected end of data" not in str(exc) or len(text) > MAX_CASE_BYTES:
+                            raise ValueError from None
+                        held, first = text, first or number
+                        continue
+                    held, number, first = "", first or number, 0
                     if header is None:
                         header = row
                         if tuple(row[: len(CSV_HEADER)]) != CSV_HEADER:

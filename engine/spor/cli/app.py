@@ -13,7 +13,7 @@ import sys
 import click
 
 from spor import python_supported, unsupported_python_message
-from spor.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_KEY, EXIT_OK, say_problems
+from spor.cli.common import EXIT_CLOSED_PIPE, EXIT_INPUT, EXIT_INTERNAL, EXIT_KEY, EXIT_OK, say_problems
 from spor.common.errors import EngineFailure, InputError
 
 # each verb's module and command; a module is imported only when its verb runs (or --help lists them all),
@@ -56,9 +56,11 @@ class SporGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
-            # the reader went away (| head): stop writing, keep the exit code earned so far
+            # the reader went away (| head): stop writing; what was not written is lost, so this is no success:
+            # exit as a Unix tool stopped by SIGPIPE does, unless a worse code (bad input, a bug) was earned already
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(ctx.meta.get(EXIT_KEY, EXIT_OK))
+            earned = ctx.meta.get(EXIT_KEY, EXIT_OK)
+            ctx.exit(earned if earned >= EXIT_INPUT else EXIT_CLOSED_PIPE)
         except Exception as exc:  # a bug in spor: say so plainly
             click.echo(f"spor: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
             ctx.exit(EXIT_INTERNAL)

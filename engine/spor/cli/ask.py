@@ -32,8 +32,9 @@ from spor.common.errors import InputError, Problem
     "save_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the session as a case file that `spor run` reproduces.",
+    help="Write the session as a case file that `spor run` reproduces (a new file; see --force).",
 )
+@click.option("--force", is_flag=True, help="With --save: replace the file if it exists.")
 @evidence_options("are filled in before asking")
 def ask(
     case: str | None,
@@ -42,6 +43,7 @@ def ask(
     save_path: str | None,
     evidence_paths: tuple,
     recipient: str | None,
+    force: bool,
 ) -> None:
     """Ask for the missing facts one at a time, then give the diagnosis.
 
@@ -60,6 +62,8 @@ def ask(
     rulebase = load_rules(rules_dir).rulebase
     evaluator = Evaluator(rulebase)
     start = load_case(case, Normaliser(rulebase)) if case else None
+    if save_path:
+        save_problem(Path(save_path), force)
     if save_path and not os.access(Path(save_path).resolve().parent, os.W_OK):
         raise InputError(
             [
@@ -117,6 +121,19 @@ def ask(
             click.echo(f"spor: warning: {save_path}: the notes are full; not noted: {line}", err=True)
         click.echo(t("ask_saved", lang, path=save_path))
     sys.exit(code)
+
+
+def save_problem(path: Path, force: bool) -> None:
+    """Refuse a --save target before the first question: a link (it would write onto another file), a folder,
+    or an existing file without --force (it would be replaced). The file is written atomically at the end."""
+    if path.is_symlink():
+        raise InputError(
+            [Problem(str(path), "is a symbolic link: --save writes a file of its own, never through a link")]
+        )
+    if path.is_dir():
+        raise InputError([Problem(str(path), "is a folder: --save needs a file name")])
+    if path.exists() and not force:
+        raise InputError([Problem(str(path), "already exists: give --force to replace it, or choose another name")])
 
 
 def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:

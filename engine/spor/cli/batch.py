@@ -49,44 +49,60 @@ def batch(
     import signal
 
     from spor import batch as batching
+    from spor.batch import guard
     from spor.common.messages import number
     from spor.common.messages import text as t
     from spor.inference.evaluate import Evaluator
     from spor.rulebase.cases import Normaliser
 
-    missing = [Problem(str(raw), "no such file or folder") for raw in inputs if not Path(raw).exists()]
-    if missing:
-        raise InputError(missing)
-    if resume and not out_path:
-        raise click.UsageError("--resume needs --out: the file to continue")
-    if out_path and any(Path(out_path).resolve() == Path(raw).resolve() for raw in inputs):
-        raise InputError([Problem(str(out_path), "is also an input: writing results there would destroy it")])
-    rulebase = load_rules(rules_dir).rulebase
-    evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
-    done_count, keep, kept = (
-        batching.scan_output(Path(out_path), fmt, rulebase.summary) if resume and out_path else (0, 0, None)
-    )
-    try:
-        if resume and out_path and Path(out_path).exists():
-            with open(out_path, "r+b") as handle:
-                handle.truncate(keep)  # a record cut by a kill goes: it is run again
-        out = open(out_path, "a" if done_count else "w", encoding="utf-8", newline="") if out_path else sys.stdout
-    except OSError as exc:
-        raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
-    writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
-    progress = sys.stderr.isatty()
-
-    def on_record(summary: batching.Summary) -> None:
-        earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
-        if progress and summary.records % 1000 == 0:
-            click.echo("\r" + t("batch_progress", lang, records=number(summary.records, lang)), nl=False, err=True)
-
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, stop)  # from the start: a stop while resuming counts is one too
+    out = None
     try:
-        done = batching.output_sources(Path(out_path), fmt) if out_path and done_count else ()
+        missing = [Problem(str(raw), "no such file or folder") for raw in inputs if not Path(raw).exists()]
+        if missing:
+            raise InputError(missing)
+        if resume and not out_path:
+            raise click.UsageError("--resume needs --out: the file to continue")
+        target = Path(out_path) if out_path else None
+        refused = guard.output_problem(target, list(inputs), fmt) if target else None
+        if refused:
+            raise InputError([refused])
+        loaded = load_rules(rules_dir)
+        rulebase = loaded.rulebase
+        evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
+        record = guard.run_record(list(inputs), target, loaded.key, fmt, lang) if target else {}
+        done_count, keep, kept = 0, 0, None
+        if resume and target and target.exists():
+            refused = (
+                None
+                if guard.looks_like_output(target, fmt)
+                else Problem(str(target), "this is not spor batch output: cannot resume from it", 1)
+            ) or guard.resume_problem(target, record)
+            if refused:
+                raise InputError([refused])
+            done_count, keep, kept = batching.scan_output(target, fmt, rulebase.summary)
+        try:
+            if target:
+                if done_count:
+                    with open(target, "r+b") as handle:
+                        handle.truncate(keep)  # a record cut by a kill goes: it is run again
+                elif not target.exists() or target.is_file():  # not for a device or a pipe: nothing to resume
+                    guard.write_run_record(target, record)
+            out = open(target, "a" if done_count else "w", encoding="utf-8", newline="") if target else sys.stdout
+        except OSError as exc:
+            raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
+        writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
+        progress = sys.stderr.isatty()
+
+        def on_record(summary: batching.Summary) -> None:
+            earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+            if progress and summary.records % 1000 == 0:
+                click.echo("\r" + t("batch_progress", lang, records=number(summary.records, lang)), nl=False, err=True)
+
+        done = batching.output_sources(target, fmt) if target and done_count else ()
         plan = batching.Plan(
             list(inputs),
             evaluator,
@@ -98,20 +114,39 @@ def batch(
             done_count=done_count,
             summary=kept,
         )
-        summary = batching.run(plan, writer, out, on_record)
+        try:
+            summary = batching.run(plan, writer, out, on_record)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk, a file size limit: what was written is whole, and --resume goes on
+            hint = f": run again with --resume --out {out_path} when there is room" if out_path else ""
+            raise InputError(
+                [Problem(str(out_path or "<stdout>"), f"cannot be written: {exc.strerror or exc}{hint}")]
+            ) from None
     except KeyboardInterrupt:
-        out.flush()
-        if out_path:
-            written = batching.scan_output(Path(out_path), fmt, ())[0]
-            said = t("batch_interrupted", lang, written=number(written, lang), path=out_path)
-        else:
+        try:
+            if out is not None:
+                out.flush()
+            if out is None:
+                said = t("batch_interrupted_early", lang)
+            elif out_path:
+                written = batching.scan_output(Path(out_path), fmt, ())[0]
+                said = t("batch_interrupted", lang, written=number(written, lang), path=out_path)
+            else:
+                said = t("batch_interrupted_stdout", lang)
+        except KeyboardInterrupt:  # stopped again while counting: say so without the count
+            said = t("batch_interrupted_early", lang) if out is None else t("batch_interrupted_stdout", lang)
+        except (OSError, InputError):
             said = t("batch_interrupted_stdout", lang)
         click.echo("\n" + said, err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if out_path:
-            out.close()
+        if out_path and out is not None:
+            try:
+                out.close()
+            except OSError:
+                pass
     if progress and summary.records >= 1000:
         click.echo("", err=True)
     for line in summary.lines(lang):

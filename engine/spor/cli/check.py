@@ -32,7 +32,7 @@ def check(rules_dir: str | None, strict: bool, fmt: str) -> None:
     folder = Path(rules_dir) if rules_dir else default_rules_dir()
     if not folder.is_dir():
         raise click.BadParameter(f"{folder}: no such folder (expected a rulebase folder)", param_hint="--rules")
-    report = check_rulebase(lambda: api.load(folder), strict)
+    report = check_rulebase(lambda: api.load(folder, trust_cache=False), strict)  # check trusts no cache
     earn(EXIT_INCOMPLETE if report.failed else EXIT_OK)
     if fmt == "json":
         click.echo(json.dumps(check_json(report), ensure_ascii=False))

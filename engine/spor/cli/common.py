@@ -3,7 +3,9 @@
 Exit codes, for every command: 0 all cases decided, 1 some case still
 misses facts, 2 bad input or usage (with one message per problem, naming
 the file and the line and column), 3 an internal error (a bug: please
-report it), 130 interrupted. A Python traceback is never shown.
+report it), 130 interrupted, 141 the output was closed before all of it was
+written (``| head``; a code of 2 or 3 earned before is kept). A Python
+traceback is never shown.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from spor.common.errors import Problem
 from spor.rulebase.loader import Loaded
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: the output was closed before all of it was written, as a shell reports it
 EXIT_KEY = "spor.exit"  # ctx.meta: the exit code a command has earned so far
 
 

@@ -90,10 +90,11 @@ class EngineFailure(Exception):
 
 
 def shown(path) -> str:
-    """A path as text that can be written anywhere: a byte of a file name that is not UTF-8 shows as \\xff."""
+    """A path as one line of text that can be written anywhere: a byte of a file name that is not UTF-8 shows
+    as \\xff, and a control character (a newline, an escape) as its escape."""
     text = str(path)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # surrogates standing for the bytes of a name that is not UTF-8
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
-    return text
+        text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return printable(text)

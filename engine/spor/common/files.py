@@ -104,8 +104,8 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the new one, never half of one.
+def atomic_write(path: str | os.PathLike, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, or bytes) to ``path``: a reader sees the old file or the new one, never half of one.
 
     The text goes to a temporary file in the same folder, is flushed to
     disk, and is renamed over ``path``. Raises OSError; the temporary file
@@ -117,8 +117,8 @@ def atomic_write(path: str | os.PathLike, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.chmod(temporary, _mode_for(target))  # mkstemp makes it private; the result gets a file's usual mode
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)

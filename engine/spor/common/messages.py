@@ -140,6 +140,10 @@ _CATALOGUE = {
         "spor batch: avbrutt; postene som er skrevet så langt, er komplette",
         "spor batch: interrupted; the records written so far are complete",
     ),
+    "batch_interrupted_early": (
+        "spor batch: avbrutt før noe ble skrevet; utdataene er som før",
+        "spor batch: interrupted before anything was written; the output is as it was",
+    ),
     "w_gap": (
         "Ingen regel gir et utfall for disse faktaene, og ingen flere spørsmål kan endre det: regelbasen har et hull.",
         "No rule gives an outcome for these facts and no further question can change that: the rulebase has a gap.",

@@ -17,6 +17,7 @@ Rule files and case files are data written by people, so this reader:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ from spor.common.records import field, record
 
 MAX_DEPTH = 64
 DUPLICATE_KEY = "each key may appear once, or one of the values would be lost"  # YAML and JSON alike
+# longer integers are refused where they are read: Python itself refuses to convert more than 4,300 digits,
+# and no value spor reads (a priority, an id) needs more than a few
+MAX_NUMBER_DIGITS = 1000
 DEFAULT_MAX_BYTES = 1 << 20  # 1 MiB
 
 _SCALAR_TAGS = {
@@ -186,6 +190,8 @@ class _Builder:
         self.doc.raw[path] = node.value
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return node.value
+        if node.tag == "tag:yaml.org,2002:int" and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
+            raise _Refusal(str(NumberTooLong(node.value)), node.start_mark)
         return _constructor.construct_object(node)
 
 
@@ -295,6 +301,21 @@ class DuplicateKey(ValueError):
         self.key = key
 
 
+class NumberTooLong(ValueError):
+    """A JSON or YAML integer longer than MAX_NUMBER_DIGITS."""
+
+    def __init__(self, written: str):
+        digits = sum(c.isdigit() for c in written)
+        super().__init__(f"a number of {digits:,} digits: at most {MAX_NUMBER_DIGITS:,} are read")
+
+
+def bounded_int(written: str) -> int:
+    """The ``parse_int`` of every JSON spor reads: refuses an integer too long to be meant (NumberTooLong)."""
+    if len(written) > MAX_NUMBER_DIGITS and sum(c.isdigit() for c in written) > MAX_NUMBER_DIGITS:
+        raise NumberTooLong(written)
+    return int(written)
+
+
 def unique_pairs(pairs: list) -> dict:
     """The ``object_pairs_hook`` of every JSON spor reads: a key given twice raises DuplicateKey."""
     out = {}
@@ -308,9 +329,14 @@ def unique_pairs(pairs: list) -> dict:
 def _parse_json(name: str, text: str) -> tuple:
     """(data, or None when a key is duplicated; that key or None); a syntax error is raised with its place."""
     try:
-        data = json.loads(text, object_pairs_hook=unique_pairs)
+        data = json.loads(text, object_pairs_hook=unique_pairs, parse_int=bounded_int)
     except DuplicateKey as exc:
         return None, exc.key
+    except NumberTooLong as exc:
+        found = re.search(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}", text)
+        at = found.start() if found else 0
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise InputError([Problem(name, str(exc), line, column)]) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
     except RecursionError:

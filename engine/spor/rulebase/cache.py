@@ -20,8 +20,8 @@ from pathlib import Path
 
 from spor import __version__
 from spor.common.errors import InputError
+from spor.common.files import atomic_write
 
-MAX_FILE_BYTES = 16 << 20
 KEEP = 32  # cache entries kept; older ones are removed when a new one is written
 
 
@@ -34,6 +34,26 @@ def folder() -> Path:
         return Path(os.environ["SPOR_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "spor"
+
+
+def distrust() -> str | None:
+    """Why the cache folder must not be used, or None: it must be this user's, and writable by no one else.
+
+    An entry is read back without the schema and the costly checks, so
+    whoever can write the folder can change what spor concludes.
+    """
+    target = folder()
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return None  # write() makes it, for this user only
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "belongs to another user"
+    if info.st_mode & 0o022:
+        return "can be written by other users"
+    return None
 
 
 def fingerprint(package: str) -> bytes:
@@ -59,7 +79,7 @@ def code_fingerprint() -> bytes:
     return fingerprint(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def rulebase_key(files, extensions=()) -> tuple:
+def rulebase_key(files, extensions=(), max_bytes: int = 1 << 20) -> tuple:
     """(key, bytes of each file or None) for rule files; the key changes with any byte of them, with spor's
     version and code, with the rule-file schema, and with the extensions that read and check them."""
     from spor.common.reader import read_bytes
@@ -74,7 +94,7 @@ def rulebase_key(files, extensions=()) -> tuple:
     blobs = []
     for path in files:
         try:
-            blob = read_bytes(str(path), path, MAX_FILE_BYTES)
+            blob = read_bytes(str(path), path, max_bytes)
         except InputError:
             blob = None  # the loader reports it
         blobs.append(blob)
@@ -120,13 +140,21 @@ def thaw(name: str, entry: dict):
 
 
 def read(key: str):
-    """The list of frozen documents stored under ``key``, or None."""
-    if not enabled():
+    """The list of frozen documents stored under ``key``, or None for none, or a damaged or foreign entry.
+
+    An entry starts with a line ``spor-cache CRC``: the checksum of the JSON
+    after it, so that a damaged file (cut short, edited by hand) is never
+    read back; it is replaced when the rulebase is next loaded.
+    """
+    if not enabled() or distrust() is not None:
         return None
     try:
-        with open(folder() / f"rulebase-{key}.json", encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+        with open(folder() / f"rulebase-{key}.json", "rb") as handle:
+            head, _, body = handle.read().partition(b"\n")
+        if head != b"spor-cache %08x" % zlib.crc32(body):
+            return None
+        data = json.loads(body)
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, list) or not all(
         isinstance(e, dict) and {"data", "marks", "key_marks", "raw"} <= e.keys() for e in data
@@ -136,19 +164,16 @@ def read(key: str):
 
 
 def write(key: str, documents: list) -> None:
-    if not enabled():
+    """Store documents that passed every check under ``key`` (atomically); the oldest entries beyond KEEP go."""
+    if not enabled() or distrust() is not None:
         return
-    import tempfile  # only when writing: it costs a few ms to import
-
     try:
         target = folder()
-        target.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(documents, out, ensure_ascii=False)
-        os.replace(temp, target / f"rulebase-{key}.json")
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        body = json.dumps(documents, ensure_ascii=False).encode("utf-8")
+        atomic_write(target / f"rulebase-{key}.json", b"spor-cache %08x\n" % zlib.crc32(body) + body)
         entries = sorted(target.glob("rulebase-*.json"), key=lambda p: p.stat().st_mtime_ns)
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError):
-        pass  # no cache is no error
+    except (OSError, TypeError, ValueError, RecursionError):
+        pass  # no cache is no error: the rulebase was loaded from its files

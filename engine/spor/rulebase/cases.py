@@ -117,6 +117,14 @@ class Normaliser:
         return out
 
 
+def _written_id(doc: Document, value: object) -> str:
+    """A case's id as its file wrote it: YAML reads ``00123`` as 83 (octal), ``12:30`` as 750, ``1_000`` as 1000."""
+    if isinstance(value, str):
+        return value
+    written = doc.raw.get(("id",))
+    return written if isinstance(written, str) else str(value)
+
+
 def case_from_document(doc: Document, normaliser: Normaliser, default_id: str | None = None) -> Case:
     """Validate one parsed case document and normalise its facts; raise InputError listing every problem.
 
@@ -136,7 +144,7 @@ def case_from_document(doc: Document, normaliser: Normaliser, default_id: str | 
     if default_id is None:
         default_id = Path(doc.name).stem if doc.name not in ("-", "<stdin>") else "stdin"
     return Case(
-        id=str(data.get("id", default_id)),
+        id=_written_id(doc, data.get("id", default_id)),
         source=doc.name,
         facts=facts,
         title=data.get("title", ""),

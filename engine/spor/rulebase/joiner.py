@@ -57,6 +57,7 @@ class Loaded:
     rulebase: Rulebase
     warnings: list = field(default_factory=list)
     docs: dict = field(default_factory=dict, repr=False)  # file name -> Document, when parsed
+    key: str = ""  # what the rulebase's answers depend on: its files' bytes, spor's code (``cache.rulebase_key``)
 
 
 class Joiner:

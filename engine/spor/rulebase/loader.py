@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from spor.common import schemas
-from spor.common.errors import InputError, Problem
+from spor.common.errors import InputError, Problem, shown
 from spor.common.files import DOCUMENT_SUFFIXES, skipped
 from spor.common.reader import Document, parse, read_document
 from spor.rulebase import cache
@@ -23,7 +23,11 @@ from spor.rulebase.joiner import Extension, Joiner, Loaded
 __all__ = ["Extension", "Loaded", "load", "load_cached", "rule_files"]
 
 MAX_FILES = 200
-MAX_FILE_BYTES = 16 << 20
+# parsing YAML with positions and checking it takes about 150 times a file's size in memory (a 4 MB file of
+# facts: 600 MB, 12 s); the largest rulebase the engine can run (4,095 rules) is about 0.6 MB of YAML, so these
+# leave room for it and keep the first load of any rulebase near 600 MB
+MAX_FILE_BYTES = 2 << 20
+MAX_RULEBASE_BYTES = 4 << 20
 SUFFIXES = DOCUMENT_SUFFIXES
 
 
@@ -44,6 +48,13 @@ def rule_files(folder: Path) -> list:
         files.append(path)
     if len(files) > MAX_FILES:
         problems.append(Problem(str(folder), f"{len(files)} rule files; at most {MAX_FILES} are read"))
+    total = sum(path.stat().st_size for path in files if path.is_file())
+    if total > MAX_RULEBASE_BYTES:
+        problems.append(
+            Problem(
+                str(folder), f"the rule files hold {total:,} bytes together; a rulebase may hold {MAX_RULEBASE_BYTES:,}"
+            )
+        )
     if not files and not problems:
         problems.append(Problem(str(folder), "holds no rule files (*.yaml, *.yml or *.json)"))
     if problems:
@@ -51,30 +62,42 @@ def rule_files(folder: Path) -> list:
     return files
 
 
-def load(folder, extensions: Sequence[Extension] = ()) -> Loaded:
+def load(folder, extensions: Sequence[Extension] = (), *, trust_cache: bool = True) -> Loaded:
     """Read, validate and join the rule files of ``folder``; raise InputError listing every problem.
 
     A rulebase that loaded cleanly before, with the same bytes in every
     file and the same extensions, is read back from the on-disk cache
     (``cache``) instead of being parsed and schema-validated again: that is
-    most of a command's start-up.
+    most of a command's start-up. ``trust_cache=False`` (``spor check``)
+    parses and checks every file, and still refreshes the cache.
     """
     folder = Path(folder)
     files = rule_files(folder)
-    return _load_keyed(folder, files, extensions, *cache.rulebase_key(files, [e.name for e in extensions]))
+    key, blobs = cache.rulebase_key(files, [e.name for e in extensions], MAX_FILE_BYTES)
+    return _load_keyed(folder, files, extensions, key, blobs, trust_cache)
 
 
-def _load_keyed(folder: Path, files: list, extensions: Sequence[Extension], key: str, blobs: list) -> Loaded:
+def _load_keyed(
+    folder: Path, files: list, extensions: Sequence[Extension], key: str, blobs: list, trust_cache: bool = True
+) -> Loaded:
     """``load`` once the files are listed, read and checksummed."""
-    stored = cache.read(key)
+    stored = cache.read(key) if trust_cache else None
     if stored is not None and len(stored) == len(files):
         try:
             docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
-            return Joiner(folder, docs, checked=True, extensions=extensions).join()
-        except Exception:  # a damaged cache entry: read the files themselves
+            loaded = Joiner(folder, docs, checked=True, extensions=extensions).join()
+            loaded.key = key
+            return loaded
+        except Exception:  # a damaged cache entry: read the files themselves (and replace the entry)
             pass
     loaded = _load_files(folder, files, blobs, extensions)
-    cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
+    loaded.key = key
+    why = cache.distrust() if cache.enabled() else None
+    if why is None:
+        cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
+    else:
+        message = f"the rulebase cache folder {why}, so spor does not use it (set SPOR_CACHE_DIR, or SPOR_CACHE=off)"
+        loaded.warnings.append(Problem(shown(cache.folder()), message, severity="warning", code="cache_not_used"))
     return loaded
 
 
@@ -114,7 +137,7 @@ def load_cached(folder, extensions: Sequence[Extension] = ()) -> Loaded:
     """``load``, reusing the result in this process while every rule file has the same bytes."""
     folder = Path(folder)
     files = rule_files(folder)
-    key, blobs = cache.rulebase_key(files, [e.name for e in extensions])  # read once, for both caches
+    key, blobs = cache.rulebase_key(files, [e.name for e in extensions], MAX_FILE_BYTES)  # read once, for both caches
     entry = (str(folder.resolve()), key)
     if entry not in _CACHE:
         if len(_CACHE) >= CACHE_SIZE:

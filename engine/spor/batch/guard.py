@@ -1,0 +1,133 @@
+"""What ``spor batch`` checks before it writes a byte: the output is not an input, and a resumed output is this run's.
+
+An output that is also an input (named, found in an input folder, or the
+same file through a hard link) would be emptied by the run: it is refused.
+A symbolic link as the output is refused too, so that a run never writes
+onto a file someone else's link points at. Each run leaves a record beside
+its output (a hidden file ``.NAME.spor-run``): what it read (each input
+file's size and time of change), which rulebase and spor (``Loaded.key``)
+and which options. ``--resume`` goes on only where all of that is still
+the same, because only then is the resumed file what one uninterrupted run
+would have written; otherwise it names what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spor import __version__
+from spor.batch.inputs import ALL_SUFFIXES
+from spor.common.errors import Problem, shown
+from spor.common.files import atomic_write, files_in, same_file
+
+FIRST_BYTES = {"jsonl": (b'{"case": ', b'{"source": '), "csv": (b"source,case,",)}  # how spor batch output starts
+
+
+def input_files(inputs: list) -> list[Path]:
+    """Every file the inputs stand for: the files named, and the files a folder stands for (``files.files_in``)."""
+    found: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        found += files_in(path, ALL_SUFFIXES) if path.is_dir() else [path]
+    return found
+
+
+def looks_like_output(path: Path, fmt: str) -> bool:
+    """Whether a file starts as spor batch output of format ``fmt`` does (an empty file counts as output)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+    except OSError:
+        return False
+    return not start or start.startswith(FIRST_BYTES[fmt])
+
+
+def output_problem(out: Path, inputs: list, fmt: str) -> Problem | None:
+    """Why ``out`` must not be written, or None."""
+    if out.is_symlink():
+        return Problem(shown(out), "is a symbolic link: spor batch writes to a file of its own, never through a link")
+    named = [Path(raw) for raw in inputs]
+    for path in input_files(inputs):
+        if not same_file(out, path):
+            continue
+        if path not in named and looks_like_output(out, fmt):
+            continue  # an earlier run's output inside an input folder: the output, never read as an input
+        return Problem(shown(out), f"is also an input ({shown(path)}): writing results there would destroy it")
+    return None
+
+
+def sidecar(out: Path) -> Path:
+    """Where the record of the run that writes ``out`` is kept: hidden, so that no folder search reads it."""
+    return out.with_name(f".{out.name}.spor-run")
+
+
+def run_record(inputs: list, out: Path, rulebase_key: str, fmt: str, lang: str) -> dict:
+    """What a run's output depends on: spor, the rulebase, the options, and every input file's size and change."""
+    files: list[list[object]] = []
+    for path in input_files(inputs):
+        if same_file(path, out):
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            files.append([shown(path), None, None])
+            continue
+        files.append([shown(path), info.st_size, info.st_mtime_ns])
+    return {
+        "spor": __version__,
+        "rulebase": rulebase_key,
+        "format": fmt,
+        "lang": lang,
+        "arguments": [shown(raw) for raw in inputs],
+        "files": files,
+    }
+
+
+def write_run_record(out: Path, record: dict) -> None:
+    atomic_write(sidecar(out), json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+
+
+def resume_problem(out: Path, record: dict) -> Problem | None:
+    """Why ``out`` cannot be resumed by a run with ``record``, naming what changed; or None."""
+    where = shown(out)
+    try:
+        with open(sidecar(out), encoding="utf-8") as handle:
+            before = json.load(handle)
+        if not isinstance(before, dict):
+            raise ValueError
+    except FileNotFoundError:
+        return Problem(
+            where,
+            f"has no record of the run that wrote it ({shown(sidecar(out))}): spor cannot tell "
+            "whether the inputs, the rulebase or the options changed, so it does not resume it; "
+            "run without --resume to start again (the file is then replaced)",
+        )
+    except (OSError, ValueError, RecursionError):
+        return Problem(
+            where,
+            f"the record of the run that wrote it ({shown(sidecar(out))}) cannot be read: "
+            "run without --resume to start again",
+        )
+    changed = []
+    for key, what in (
+        ("spor", "spor's version"),
+        ("rulebase", "the rulebase (or spor's code)"),
+        ("format", "--format"),
+        ("lang", "--lang"),
+        ("arguments", "the inputs named"),
+    ):
+        if before.get(key) != record[key]:
+            changed.append(what)
+    old = {name: (size, mtime) for name, size, mtime in before.get("files", []) if isinstance(name, str)}
+    new = {name: (size, mtime) for name, size, mtime in record["files"]}
+    changed += [f"{name} (changed since the first run)" for name in new if name in old and old[name] != new[name]]
+    changed += [f"{name} (new)" for name in new if name not in old]
+    changed += [f"{name} (gone)" for name in old if name not in new]
+    if not changed:
+        return None
+    listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5:,} more" if len(changed) > 5 else "")
+    return Problem(
+        where,
+        f"cannot resume: since the run that wrote it, these changed: {listed}; run without --resume to start again",
+    )
