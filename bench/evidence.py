@@ -8,11 +8,17 @@ recipients that look misread, and the time per message against the baseline
 of only parsing it with Python's email package (compat32), and against
 parsing it with policy.default, measured in the same process.
 
+Then a generated bounce of 30 MB (a report, and the returned message with
+a large attachment) and a message of the same size with a 20 MB header
+line through `spor evidence`: peak memory against the message's size.
+
 Then a generated event log of 100,000 events (JSON Lines) through
 `spor evidence`: time and peak memory, against reading and decoding the
-same file line by line with json.loads.
+same file line by line with json.loads. With --events-mb N, also a log of
+N MB (issue 14: 500) through `spor evidence` (JSON and text) and
+`spor run --evidence`: peak memory, against the 300 MiB target.
 
-    python bench/evidence.py --corpus DIR [--runs 5] [--events 100000]
+    python bench/evidence.py --corpus DIR [--runs 5] [--events 100000] [--events-mb 500]
 
 DIR is a folder of sisimai's set-of-emails .eml files.
 """
@@ -210,16 +216,74 @@ def events(args) -> None:
         )
 
 
+def big_messages() -> None:
+    """Peak memory of spor evidence on a 30 MB bounce and on a 30 MB message with a 20 MB header line."""
+    import base64
+    import os
+
+    head = "From: MAILER-DAEMON@x.example\nTo: s@a.example\nSubject: Undelivered Mail Returned to Sender\n"
+    report = (
+        head + 'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nuser@dest.example: 550 5.1.1 no such user\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x.example\n\n"
+        "Final-Recipient: rfc822; user@dest.example\nAction: failed\nStatus: 5.1.1\n\n"
+        "--B\nContent-Type: message/rfc822\n\nFrom: s@a.example\nTo: user@dest.example\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="C"\n\n--C\nContent-Type: application/pdf\n'
+        "Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(os.urandom(22 << 20)).decode() + "--C--\n--B--\n"
+    )
+    header = (
+        "Subject: hello\nX-Junk: " + "a" * (20 << 20) + "\nTo: s@a.example\n\nhello\n" + ("b" * 75 + "\n") * 130_000
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        tiny = Path(folder) / "tiny.eml"
+        tiny.write_text(head + "\nuser@dest.example: 550 5.1.1 no such user\n", encoding="utf-8")
+        floor = peak_rss_mib([*SPOR, "evidence", str(tiny)])
+        print(f"large messages (spor evidence; a message of a few lines: {floor:.1f} MiB):")
+        for name, text in (("a 30 MB bounce", report), ("a message with a 20 MB header line", header)):
+            path = Path(folder) / "big.eml"
+            path.write_text(text, encoding="utf-8")
+            size = path.stat().st_size / 2**20
+            rss = peak_rss_mib([*SPOR, "evidence", "--format", "json", str(path)])
+            print(f"  {name} ({size:.1f} MiB): peak RSS {rss:.1f} MiB, {rss / size:.2f}x its size")
+
+
+def big_log(megabytes: int) -> None:
+    """Peak memory of spor evidence and spor run --evidence on a generated event log of ``megabytes`` MB."""
+    with tempfile.TemporaryDirectory() as folder:
+        sample, log = Path(folder) / "sample.jsonl", Path(folder) / "big.jsonl"
+        write_log(sample, 10_000, 3_333)
+        count = int(megabytes * 1e6 / (sample.stat().st_size / 10_000))
+        write_log(log, count, count // 3)
+        case = Path(folder) / "case.yaml"
+        case.write_text("facts: {}\n", encoding="utf-8")
+        print(f"event log of {log.stat().st_size / 1e6:.0f} MB: {count:,} events over about {count // 3:,} messages")
+        for label, command in (
+            ("spor evidence --format json", [*SPOR, "evidence", "--format", "json", str(log)]),
+            ("spor evidence (text)", [*SPOR, "evidence", str(log)]),
+            (
+                "spor run --format json --evidence",
+                [*SPOR, "run", "--format", "json", "--evidence", str(log), str(case)],
+            ),
+        ):
+            start = time.perf_counter()
+            rss = peak_rss_mib(command)
+            print(f"  {label}: peak RSS {rss:.0f} MiB (target 300), {time.perf_counter() - start:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", required=True, help="a folder of real bounces (sisimai's set-of-emails)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--events-mb", type=int, default=0, help="also a generated event log of this many MB")
     args = parser.parse_args()
     header("evidence: real bounces, and an event log")
     spec = evidence_spec(load(ROOT / "rules").rulebase).reports
     corpus(args, spec)
+    big_messages()
     events(args)
+    if args.events_mb:
+        big_log(args.events_mb)
 
 
 if __name__ == "__main__":

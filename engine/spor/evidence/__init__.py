@@ -5,5 +5,5 @@ The only layer that knows mail formats; the rulebase"s ``evidence:`` section say
 from spor.common.lazy import submodules
 
 # its public modules, each imported when first used, so that a command starts fast
-__all__ = ["events", "findings", "merge", "reports", "spec"]
+__all__ = ["codes", "events", "findings", "freetext", "merge", "mime", "patterns", "reports", "spec"]
 __getattr__ = submodules(__name__, __all__)

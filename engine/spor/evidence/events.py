@@ -2,7 +2,9 @@
 
 The log is streamed: it is read line by line, each line decoded on its own
 and each event decoded as soon as its lines are in, so memory holds one
-small record per message, never the file. Which fields hold the event's
+string per message (its state: the deciding event's fields, and the count
+and names of its events), never the file; the findings are made from those
+strings one at a time as they are written. Which fields hold the event's
 name, recipient, time and so on, and which events decide a message's
 status, come from the rulebase (``evidence.events``). Of one message's
 events the latest with a rank decides; at the same time, the higher rank.
@@ -21,8 +23,8 @@ from typing import TypedDict
 
 from spor.common.errors import Problem
 from spor.common.files import bounded_lines, strip_bom
-from spor.evidence.findings import EVENTS, Finding, clean
-from spor.evidence.reports import codes_in
+from spor.evidence.codes import codes_in
+from spor.evidence.findings import EVENTS, Finding, Mapped, clean
 
 MAX_EVENT = 1 << 20  # bytes of one line or characters of one event: a longer one is refused, the rest still read
 MAX_TEXT = 1000  # characters kept of a diagnostic text
@@ -31,16 +33,15 @@ MAX_PROBLEMS = 100  # bad lines reported one by one; beyond, only counted
 # a repeated event (the same id: a webhook delivered twice) is found among this many recent events; the ids are
 # kept as hashes, so the memory for them stays under about 10 MB however long the log
 MAX_IDS = 100_000
+MAX_SHARED = 10_000  # values kept as one shared copy (codes, diagnostics, types): most repeat
+PARTS = ("status", "reply", "diagnostic", "type", "classification")  # the deciding event's fields kept
 _DECODER = json.JSONDecoder()
 
 
-class _Message:
-    """What is kept of one message while the log is read."""
-
-    __slots__ = ("key", "best", "names", "count")
-
-    def __init__(self):
-        self.key, self.best, self.names, self.count = None, None, [], 0
+SEP = "\x1f"  # between the parts of a message's state (a unit separator: in a field it becomes a space)
+MAX_NAME_CODES = 1000  # distinct event names a log's messages list (more are counted, not listed)
+NAME_BASE = 0x20  # an event name is kept as one character, chr(NAME_BASE + its index), all in one string
+NO_TIME = -math.inf
 
 
 def read_events(stream, source: str, spec, *, recipient: str | None = None) -> tuple:
@@ -48,16 +49,19 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
 
     ``recipient`` keeps only that recipient's messages (compared ignoring case).
     ``counts`` says how many events were read, repeated, or had no rank.
+    ``findings`` is a sequence made one finding at a time as it is read
+    (made by ``findings.Mapped``): what is kept per message is one string, its state.
     """
     fields, ranks = spec.fields, spec.ranks
-    messages: dict[str, _Message] = {}
+    messages: dict[str, str] = {}
     problems: list[Problem] = []
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # event name -> its character
+    shared: dict[str, str] = {}  # one copy of each value that repeats (codes, diagnostics, types)
     seen_ids: set[int] = set()
     recent: deque[int] = deque()
     counts = {"events": 0, "repeated": 0, "unranked": 0, "bad": 0}
     wanted = recipient.lower() if recipient else None
-    for position, (line, item) in enumerate(_items(stream, source, problems, counts)):
+    for line, item in _items(stream, source, problems, counts):
         if not isinstance(item, dict):
             _bad(
                 problems,
@@ -84,19 +88,29 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         if wanted and address.lower() != wanted:
             continue
         key = _field(item, fields.get("message", ())) or address or f"line {line}"
-        state = messages.setdefault(key, _Message())
-        state.count += 1
-        if len(state.names) < MAX_NAMES:
-            state.names.append(names.setdefault(name, name) if len(names) < 1000 else name)  # one copy of each name
+        if len(names) < MAX_NAME_CODES:
+            names.setdefault(name, chr(NAME_BASE + len(names)))
         rank = ranks.get(name)
         if rank is None:
             counts["unranked"] += 1
-            if state.best is None:
-                state.best = _compact(line, name, item, fields, address)  # shown until a ranked event comes
-            continue
-        order = (_time(_field(item, fields.get("time", ()))), rank, position)
-        if state.key is None or order > state.key:
-            state.key, state.best = order, _compact(line, name, item, fields, address)
+        time = _time(_field(item, fields.get("time", ())))
+        state = messages.get(key)
+        if state is None:
+            decides, count, listed, rest = True, 0, "", ""
+        else:
+            best_time, best_rank, best_line, count_text, listed, rest = state.split(SEP, 5)
+            count = int(count_text)
+            # the latest ranked event decides (at the same time, the higher rank; at the same time and rank, the
+            # later one); an event without a rank is shown only until a ranked one comes
+            decides = rank is not None and (not best_rank or (time, rank) >= (float(best_time), int(best_rank)))
+        if len(listed) < MAX_NAMES and name in names:
+            listed += names[name]
+        if decides:
+            head = [repr(time), "" if rank is None else str(rank), str(line)]
+            rest = SEP.join(_part(item, fields, shared, address, name))
+        else:
+            head = [best_time, best_rank, best_line]
+        messages[key] = SEP.join([*head, str(count + 1), listed, rest])
     if counts["bad"] > len(problems):
         problems.append(
             Problem(
@@ -105,7 +119,10 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
                 "be read (only the first ones are listed)",
             )
         )
-    return [_finding(source, key, state) for key, state in messages.items()], problems, counts
+    codes = {code: name for name, code in names.items()}
+    # one finding per message, made from the message's state when it is read: a log of many messages is never
+    # held as findings all at once (spor evidence writes each as it comes)
+    return Mapped(messages.items(), lambda item: _finding(source, item[0], item[1], codes)), problems, counts
 
 
 def _lines(stream, source, problems, counts):
@@ -292,25 +309,22 @@ def _time(text: str) -> float:
     return value if math.isfinite(value) else -math.inf
 
 
-def _compact(line, name, item, fields, address) -> tuple:
-    """The parts of an event a finding needs, so that the event itself is not kept."""
-    get = lambda part: _field(item, fields.get(part, ()))  # noqa: E731
-    return (
-        line,
-        name,
-        address,
-        get("status"),
-        get("reply"),
-        get("diagnostic"),
-        get("type"),
-        get("classification"),
-        _time(get("time")),
+def _part(item, fields, shared, address, name) -> list:
+    """The deciding event's parts a finding needs, so that the event itself is not kept."""
+
+    def get(part: str) -> str:
+        value = _field(item, fields.get(part, ())).replace(SEP, " ")
+        return shared.setdefault(value, value) if len(shared) < MAX_SHARED else value
+
+    return [name.replace(SEP, " "), address.replace(SEP, " "), *(get(p) for p in PARTS)]
+
+
+def _finding(source, key, state, codes) -> Finding:
+    time_text, _, line, count, listed, name, address, given, reply_text, diagnostic, kind, classification = state.split(
+        SEP
     )
-
-
-def _finding(source, key, state) -> Finding:
-    line, name, address, given, reply_text, diagnostic, kind, classification, time = state.best
     status, reply = codes_in(reply_text)
+    time = float(time_text)
     return Finding(
         source=f"{source}:{line}",
         kind=EVENTS,
@@ -323,6 +337,6 @@ def _finding(source, key, state) -> Finding:
         classification=classification,
         message=key,
         time=time if math.isfinite(time) else None,
-        events=tuple(state.names),
-        note=f"{state.count} event(s) of this message; the deciding one is on line {line}",
+        events=tuple(codes[c] for c in listed),
+        note=f"{count} event(s) of this message; the deciding one is on line {line}",
     )

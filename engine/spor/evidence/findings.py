@@ -6,6 +6,9 @@ produce these; ``evidence`` gives them their meaning from the rulebase.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import islice
+
 from spor.common.records import record
 
 REPORT, EVENTS, NOT_REPORT, UNREAD = "report", "events", "not_report", "unread"
@@ -43,3 +46,31 @@ def clean(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "replace").decode("utf-8")
     return text
+
+
+class Mapped(Sequence):
+    """``function`` of each of ``items``, made when read, never all held at once: the findings of an event log
+    of many messages, explained one at a time as they are written."""
+
+    def __init__(self, items: Collection, function: Callable):
+        self.items, self.function = items, function
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator:
+        return map(self.function, self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(iter(self), index, None))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]

@@ -9,28 +9,37 @@ when its own action or event does (a delivery that failed, an event that
 decides the status): on a notice that decides nothing they only explain.
 
 Merging follows one rule: what the case says wins. Evidence fills a fact
-the case left unknown (and says so); where it disagrees with the case, the
-case's value stays and a warning names both; where two findings disagree
-with each other, the fact stays unknown and a warning says why.
+the case left unknown, or gave as a value that leaves it open (``open: true``
+in the rulebase: "not read yet"), and says so; where it disagrees with the
+case, the case's value stays and a warning names both (with
+``evidence_wins``, the evidence's value is used and the warning says that);
+where two findings disagree with each other, the fact stays as the case
+gave it and a warning says why.
 """
 
 from __future__ import annotations
 
 import stat
+from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import JSON_LINES_SUFFIXES, files_in, strip_bom
 from spor.common.reader import read_bytes
 from spor.common.records import field, record
-from spor.evidence.findings import EVENTS, REPORT, Finding
+from spor.evidence.findings import EVENTS, REPORT, Finding, Mapped
 from spor.evidence.spec import evidence_spec
 from spor.inference.evaluate import Notice
 
 MAX_MESSAGE_BYTES = 32 << 20  # a returned message larger than this is refused
+MAX_SOURCES = 1000  # distinct sources named per implied value; past them, findings are counted
+MAX_SHOWN = 1000  # findings a case's result lists (spor evidence lists them all); the rest are counted
 EVENT_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 SUFFIXES = (".eml", *EVENT_SUFFIXES)  # the files a folder of evidence stands for
 HEADER_START = (b"From ", b"Return-Path:", b"Received:")
+# the notices that say a fact's value came from the evidence (filled in, or replacing the case's)
+FROM_EVIDENCE = ("from_evidence", "evidence_replaces_open", "evidence_wins")
 
 
 @record
@@ -49,7 +58,7 @@ class Reading:
 
     source: str
     kind: str  # "events", "message", or "" when the file could not be read at all
-    explained: list = field(default_factory=list)  # of Explained
+    explained: Sequence = field(default_factory=list)  # of Explained (for an event log, made as it is read)
     problems: list = field(default_factory=list)  # of Problem
     counts: dict = field(default_factory=dict)
 
@@ -155,7 +164,8 @@ def _read_event_log(path, source, rulebase, recipient) -> Reading:
                 else "holds no events (expected a JSON array of events, or one event per line)",
             )
         ]
-    return Reading(source, EVENTS, [explain(f, evidence_spec(rulebase)) for f in findings], problems, counts)
+    spec = evidence_spec(rulebase)  # each finding explained when it is read: a log of many messages is never held
+    return Reading(source, EVENTS, Mapped(findings, lambda f: explain(f, spec)), problems, counts)
 
 
 def _read_message(path, source, rulebase, recipient) -> Reading:
@@ -167,7 +177,8 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
     if not start:
         raise InputError([Problem(source, "the file is empty: expected a returned mail message (.eml)")])
     first = start.split(b"\n", 1)[0]
-    if b"\0" in data[:4096] or not (start.startswith(HEADER_START) or _header_line(first)):
+    headers = start.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]  # a NUL byte in a body is read past
+    if b"\0" in headers or not (start.startswith(HEADER_START) or _header_line(first)):
         raise InputError(
             [
                 Problem(
@@ -230,17 +241,28 @@ def explain(finding: Finding, spec) -> Explained:
     return Explained(finding, meanings, facts, decider.side if decider is not None else None)
 
 
-def merge(given: dict, readings: list) -> tuple:
-    """(facts, notices): the case's facts with what the evidence implies filled in where unknown."""
-    implied: dict = {}  # fact -> value -> [sources]
+def merge(given: dict, readings: list, *, rulebase=None, evidence_wins: bool = False) -> tuple:
+    """(facts, notices): the case's facts with what the evidence implies filled in where unknown.
+
+    With the ``rulebase``, a fact the case gave as an open value (``Value.open``: not read yet) is replaced
+    by what the evidence implies; with ``evidence_wins``, any value the evidence contradicts is.
+    """
+    implied: dict = {}  # fact -> value -> its distinct sources, in order (a dict: source -> None)
+    more: dict = {}  # (fact, value) -> findings past the first MAX_SOURCES sources, only counted
     for reading in readings:
         for item in reading.explained:
             for fact, value in item.facts.items():
-                implied.setdefault(fact, {}).setdefault(value, []).append(item.finding.source)
+                sources = implied.setdefault(fact, {}).setdefault(value, {})
+                if len(sources) < MAX_SOURCES or item.finding.source in sources:
+                    sources[item.finding.source] = None
+                else:
+                    more[fact, value] = more.get((fact, value), 0) + 1
     facts, notices = dict(given), []
     for fact, values in implied.items():
         if len(values) > 1:
-            shown = "; ".join(f"{value} ({_sources(sources)})" for value, sources in values.items())
+            shown = "; ".join(
+                f"{value} ({_sources(sources, more.get((fact, value)))})" for value, sources in values.items()
+            )
             if fact in given:
                 notices.append(
                     Notice("evidence_disagrees_given", {"fact": fact, "values": shown, "value": given[fact]}, fact)
@@ -251,29 +273,50 @@ def merge(given: dict, readings: list) -> tuple:
         ((value, sources),) = values.items()
         if fact not in given:
             facts[fact] = value
-            notices.append(Notice("from_evidence", {"fact": fact, "value": value, "source": _sources(sources)}, fact))
+            source = _sources(sources, more.get((fact, value)))
+            notices.append(Notice("from_evidence", {"fact": fact, "value": value, "source": source}, fact))
         elif given[fact] != value:
+            code = "evidence_replaces_open" if _open(rulebase, fact, given[fact]) else None
+            code = code or ("evidence_wins" if evidence_wins else "evidence_conflict")
+            if code != "evidence_conflict":
+                facts[fact] = value
             notices.append(
                 Notice(
-                    "evidence_conflict",
-                    {"fact": fact, "value": given[fact], "other": value, "source": _sources(sources)},
+                    code,
+                    {
+                        "fact": fact,
+                        "value": given[fact],
+                        "other": value,
+                        "source": _sources(sources, more.get((fact, value))),
+                    },
                     fact,
                 )
             )
     return facts, notices
 
 
-def _sources(sources: list) -> str:
+def _open(rulebase, fact: str, value: str) -> bool:
+    """Whether ``value`` leaves ``fact`` open (the rulebase marks it ``open: true``: not read yet)."""
+    known = rulebase.facts.get(fact) if rulebase is not None else None
+    found = known.value(value) if known is not None else None
+    return bool(found is not None and found.open)
+
+
+def _sources(sources, more: int | None = None) -> str:
     sources = list(dict.fromkeys(sources))  # a file named once, however many of its findings agree
-    shown = ", ".join(sources[:3])
-    return shown + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    shown, rest = ", ".join(sources[:3]), max(len(sources) - 3, 0) + (more or 0)
+    return shown + (f" and {rest:,} more" if rest else "")
 
 
-def evaluate_with(evaluator, given: dict, readings: list, **case):
+def evaluate_with(evaluator, given: dict, readings: list, *, evidence_wins: bool = False, **case):
     """Evaluate a case with its evidence merged in; the result carries the evidence and the merge's notices."""
-    facts, notices = merge(given, readings)
+    facts, notices = merge(given, readings, rulebase=evaluator.rulebase, evidence_wins=evidence_wins)
     result = evaluator.evaluate(facts, **case)
-    filled = {n.fact for n in notices if n.code == "from_evidence"}
+    filled = {n.fact for n in notices if n.code in FROM_EVIDENCE}
     result.warnings = notices + [w for w in result.warnings if not (w.code == "not_needed" and w.fact in filled)]
-    result.evidence = [item for reading in readings for item in reading.explained]
+    # an event log of many messages: the result lists the first MAX_SHOWN findings, and says how many there are
+    result.evidence = list(islice((item for reading in readings for item in reading.explained), MAX_SHOWN))
+    total = sum(len(reading.explained) for reading in readings)
+    if total > len(result.evidence):
+        result.warnings.append(Notice("evidence_cut", {"shown": len(result.evidence), "total": total}))
     return result

@@ -10,6 +10,7 @@ evidence is a new part of this section and a new reader beside
 from __future__ import annotations
 
 from spor.common.records import field, record
+from spor.evidence.patterns import catastrophic
 from spor.rulebase.joiner import Extension, Joiner, text_of
 from spor.rulebase.model import Meaning, Rulebase, Text
 
@@ -78,6 +79,10 @@ class EvidenceExtension(Extension):
             spec, at = data["reports"], (SECTION, "reports")
             for name, texts in spec.get("patterns", {}).items() if not joiner.checked else ():  # compiled before
                 joiner.patterns(doc, at + ("patterns", name), texts, GROUPS.get(name))
+                for i, text in enumerate(texts):
+                    why = catastrophic(text)
+                    if why:
+                        joiner.report(doc, at + ("patterns", name, i), f"{text!r} {why}")
             reports = ReportSpec(
                 label=text_of(spec["label"]),
                 actions=meanings(("reports", "actions"), spec["actions"]),
