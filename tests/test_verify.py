@@ -8,7 +8,6 @@ tested in test_shipped_rulebase.py."""
 from __future__ import annotations
 
 import itertools
-import shutil
 
 import pytest
 
@@ -16,7 +15,7 @@ from spor.analysis.verify import verify
 from spor.api import load
 from spor.inference.evaluate import Evaluator
 
-from .conftest import HEATING
+from .conftest import HEATING, edited_copy
 
 
 @pytest.fixture
@@ -24,15 +23,7 @@ def edited(tmp_path):
     """edited(file, old, new, ...) -> the heating fixture rulebase with each text replaced once."""
 
     def _edit(*edits):
-        folder = tmp_path / "rules"
-        if not folder.exists():
-            shutil.copytree(HEATING, folder)
-        for file, old, new in zip(edits[::3], edits[1::3], edits[2::3]):
-            path = folder / file
-            text = path.read_text(encoding="utf-8")
-            assert old in text, old
-            path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return load(folder).rulebase
+        return load(edited_copy(HEATING, tmp_path / "rules", *edits)).rulebase
 
     return _edit
 

@@ -6,9 +6,11 @@ boxes (see ``boxes``) and checked the way DMN decision tables are:
 
 * **gap**: cases where every fact the table reads is known, yet no rule
   concludes anything;
-* **conflict**: cases where two rules conclude different values;
+* **conflict**: cases where two rules conclude different values, and two
+  rules that hold on exactly the same cases with different values (one
+  always fires first, yet neither is a special case of the other);
 * **unreachable**: a rule whose condition can never hold, or needs derived
-  values that never occur together;
+  values that never occur (named in the message), or never together;
 * **masked**: a rule that can hold, but only where a rule with another value
   holds too, so it never decides anything;
 * **redundant** (a warning): wherever the rule holds, other rules with the
@@ -19,110 +21,61 @@ produces it: ``realise`` works back through the rules that derive each
 value until only given facts remain, and the point it finds is the example
 case printed with the finding. Each finding carries such an example where
 one exists, ready to save as a case file.
+
+Rules are paired only where they may overlap (``boxes.Neighbours``), which
+changes no finding. The pairwise checks can still cost the square of a
+decision's rules, and more for wide conditions, so they run on a budget of
+work units
+(``CHECK_BUDGET``, ``boxes.Budget``): each decision may spend at most half
+of what is left when it starts, so that one huge decision leaves work for
+the others. A decision whose analysis runs out is reported
+(``not_analysed``, an error: nothing proves it sound), naming its rules;
+the findings made for it before are kept, each true as it stands.
 """
 
 from __future__ import annotations
 
-from spor.common.records import field, record
+from spor.analysis.report import Finding, Report, finding
+from spor.analysis.unused import unused_names
 from spor.inference.compiler import MAX_ENGINE_RULES
-from spor.rulebase.boxes import ABSENT, TooComplex, boxes, domain, intersect, point, remainder
-from spor.rulebase.conditions import In, facts_read, leaves
-from spor.rulebase.model import OUTCOME, Rulebase
+from spor.rulebase.boxes import (
+    ABSENT,
+    Budget,
+    Neighbours,
+    OverBudget,
+    TooComplex,
+    boxes,
+    domain,
+    intersect,
+    point,
+    remainder,
+)
+from spor.rulebase.conditions import facts_read
+from spor.rulebase.model import OUTCOME, WARNING, Rulebase
+
+__all__ = ["CHECK_BUDGET", "CHECK_SECONDS", "Finding", "Report", "Verifier", "verify"]
 
 MAX_REALISE_STEPS = 5000
 MAX_GAPS_PER_DECISION = 5
-
-
-@record
-class Finding:
-    severity: str  # "error" or "warning"
-    code: str
-    message: str
-    file: str = ""
-    line: int | None = None
-    column: int | None = None
-    decision: str | None = None
-    rules: tuple = ()
-    example: dict | None = None  # facts of a case that shows the finding
-    path: str = ""  # inside the document, for problems found while loading
-
-    def where(self) -> str:
-        from spor.common.errors import place
-
-        return place(self.file, self.line, self.column, self.path)
-
-    def __str__(self) -> str:
-        return f"{self.where()}: {self.severity}[{self.code}]: {self.message}"
-
-    @classmethod
-    def from_problem(cls, problem) -> Finding:
-        """A loading problem (errors.Problem) as a finding, so that check reports both alike."""
-        from spor.common.errors import format_path
-
-        return cls(
-            problem.severity,
-            problem.code,
-            problem.message,
-            problem.file,
-            problem.line,
-            problem.column,
-            path=format_path(problem.path) if problem.path else "",
-        )
-
-    def as_dict(self) -> dict:
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "path": self.path,
-            "decision": self.decision,
-            "rules": list(self.rules),
-            "example": self.example,
-        }
-
-
-@record
-class Report:
-    findings: list = field(default_factory=list)
-
-    @property
-    def errors(self) -> list:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list:
-        return [f for f in self.findings if f.severity == "warning"]
+CHECK_BUDGET = 10_000_000  # work units for every decision together (boxes.Budget): seconds, not minutes
+CHECK_SECONDS = 20.0  # the safety net behind it: a wall-clock bound on the analysis of decisions
 
 
 class Verifier:
     """Verifies one rulebase; ``run()`` returns a Report."""
 
-    def __init__(self, rulebase: Rulebase):
+    def __init__(self, rulebase: Rulebase, budget: int = CHECK_BUDGET, seconds: float | None = CHECK_SECONDS):
         self.rb = rulebase
         self.facts = rulebase.facts
         self.rule_boxes: dict = {}  # rule index -> list of boxes (realisable or not)
         self.findings: list = []
         self.steps = 0
         self.rank = _ranks(rulebase)
+        self.budget = Budget(budget, seconds)
 
     # -- helpers ------------------------------------------------------------
     def add(self, severity, code, message, at=None, *, decision=None, rules=(), example=None):
-        self.findings.append(
-            Finding(
-                severity,
-                code,
-                message,
-                getattr(at, "file", "") or "",
-                getattr(at, "line", None),
-                getattr(at, "column", None),
-                decision,
-                tuple(r.id for r in rules),
-                example,
-            )
-        )
+        self.findings.append(finding(severity, code, message, at, decision=decision, rules=rules, example=example))
 
     def boxes_of(self, rule) -> list:
         if rule.index not in self.rule_boxes:
@@ -143,6 +96,7 @@ class Verifier:
         self.steps += 1
         if self.steps > MAX_REALISE_STEPS:
             raise TooComplex()
+        self.budget.spend()
         pending = [f for f in box if self.facts[f].derived and f not in done]
         if not pending:
             return box
@@ -151,7 +105,9 @@ class Verifier:
         for rule in self.rb.rules_for.get(name, ()):
             if rule.value not in wanted:
                 continue
-            for rule_box in self.boxes_of(rule):
+            rule_boxes = self.boxes_of(rule)
+            self.budget.spend(len(rule_boxes))
+            for rule_box in rule_boxes:
                 merged = intersect({**box, name: frozenset({rule.value})}, rule_box)
                 if merged is not None:
                     found = self._realise(merged, done | {name})
@@ -172,7 +128,7 @@ class Verifier:
 
     # -- checks -------------------------------------------------------------
     def run(self) -> Report:
-        self.references()
+        self.findings.extend(unused_names(self.rb))
         if len(self.rb.rules) > MAX_ENGINE_RULES:
             self.add(
                 "error",
@@ -182,6 +138,10 @@ class Verifier:
                 self.rb.rules[MAX_ENGINE_RULES],
             )
         for target, rules in self.rb.rules_for.items():
+            if not self.budget.left or self.budget.timed_out:
+                self.not_analysed(target, rules, started=False)
+                continue
+            self.budget.cap(max(1, self.budget.left // 2))
             try:
                 self.decision(target, rules)
             except TooComplex:
@@ -193,45 +153,32 @@ class Verifier:
                     first,
                     decision=target,
                 )
+            except OverBudget:
+                self.not_analysed(target, rules, started=True)
         order = {"error": 0, "warning": 1}
         self.findings.sort(key=lambda f: (order[f.severity], f.file, f.line or 0, f.column or 0, f.code))
         return Report(self.findings)
 
-    def references(self):
-        """Unused facts, values and outcomes; derived values no rule concludes."""
-        rb = self.rb
-        read: set[str] = set()
-        tested: dict[str, set[str]] = {}
-        for rule in rb.rules:
-            read.update(facts_read(rule.when))
-            for leaf in leaves(rule.when):
-                if isinstance(leaf, In):
-                    tested.setdefault(leaf.fact, set()).update(leaf.values)
-        concluded = {(r.target, r.value) for r in rb.rules}
-        for fact in rb.facts.values():
-            # a derived fact no rule reads is still a result shown to the agent
-            if fact.id not in read and not (fact.derived and fact.id in rb.rules_for):
-                self.add("warning", "unused_fact", f"fact {fact.id!r} is read by no rule", fact)
-            if fact.derived and fact.id in rb.rules_for:  # (no rules at all: the loader's warning says so)
-                for value in fact.value_ids():
-                    if (fact.id, value) not in concluded:
-                        self.add("warning", "unused_value", f"no rule concludes {fact.id} = {value}", fact)
-            elif fact.id in read:
-                for value in fact.value_ids():
-                    if value not in tested.get(fact.id, ()) and fact.type == "choice":
-                        self.add("warning", "unused_value", f"no rule tests {fact.id} = {value}", fact)
-        for outcome in rb.outcomes.values():
-            if (OUTCOME, outcome.id) not in concluded:
-                self.add("warning", "unused_outcome", f"outcome {outcome.id!r} is concluded by no rule", outcome)
-        cited = {c for item in [*rb.rules, *rb.outcomes.values(), *rb.facts.values()] for c in item.cites}
-        for section in rb.sections:
-            if section not in cited and section != rb.fallback_section:
-                self.add(
-                    "warning",
-                    "unused_section",
-                    f"no rule, outcome or fact cites {section}: is that part of the article covered?",
-                    rb.origins.get(("section", section)),
-                )
+    def not_analysed(self, target: str, rules: list, started: bool):
+        """The finding for a decision whose analysis the budget stopped (or never let start)."""
+        budget = self.budget
+        if budget.timed_out:
+            why = f"the analysis reached its time limit of {budget.seconds:g} s"
+        elif started:
+            why = f"it needs more than its share of the check's budget of {budget.units:,} work units"
+        else:
+            why = f"the check's budget of {budget.units:,} work units was spent before it"
+        shown = _names(rules[:5]) + (f" and {len(rules) - 5} more" if len(rules) > 5 else "")
+        self.add(
+            "error",
+            "not_analysed",
+            f"decision {target!r} was not {'fully ' if started else ''}analysed: {why}; its gaps, conflicts, "
+            f"masked and redundant rules are not all known ({len(rules)} rule{'s' if len(rules) != 1 else ''}: "
+            f"{shown})",
+            rules[0],
+            decision=target,
+            rules=rules,
+        )
 
     def decision(self, target: str, rules: list):
         live = {}
@@ -252,24 +199,52 @@ class Verifier:
                 self.add(
                     "error",
                     "unreachable",
-                    f"rule {rule.id!r} can never fire: no case produces the derived values it needs together",
+                    f"rule {rule.id!r} can never fire: {self.never(found[0])}",
                     rule,
                     decision=target,
                     rules=[rule],
                 )
                 continue
             live[rule.index] = realisable
+        if target == WARNING:
+            return  # warnings are no decision: any number may hold for a case, and none must
         live_rules = [r for r in rules if r.index in live]
-        masked = self.masked(target, live_rules, live)
-        self.conflicts(target, live_rules, live, masked)
-        self.redundant(target, live_rules, live, masked)
+        groups = [live[r.index] for r in live_rules]
+        self.budget.spend(sum(len(group) for group in groups) * len(self.universe(live_rules)))  # the index's work
+        near = Neighbours(groups)  # which rules may overlap which
+        masked = self.masked(target, live_rules, live, near)
+        self.conflicts(target, live_rules, live, masked, near)
+        self.redundant(target, live_rules, live, masked, near)
         self.gaps(target, rules, live)
 
-    def conflicts(self, target, rules, live, masked):
+    def never(self, box: dict) -> str:
+        """Why no case reaches ``box``: a derived value that never occurs, or several that never meet."""
+        derived = {k: v for k, v in sorted(box.items()) if self.facts[k].derived}
+        given = {k: v for k, v in box.items() if not self.facts[k].derived}
+        try:
+            alone = [name for name in derived if self.realise({name: derived[name]}) is None]
+        except TooComplex:  # say no more than is known
+            return "no case produces the derived values it needs together"
+        if alone:
+            return f"no case produces {_condition(alone[0], derived[alone[0]])}"
+        wanted = " together with ".join(_condition(name, values) for name, values in derived.items())
+        narrowed = _narrowing(given, {k: domain(self.facts[k]) for k in given})
+        return f"no case {f'with {narrowed} ' if narrowed else ''}produces {wanted}"
+
+    def neighbours(self, rules, near, i, after=-1) -> list:
+        """The rules of ``rules`` after place ``after`` that may overlap ``rules[i]`` (by ``near``), in order:
+        the others share no case with it, so leaving them out changes no finding."""
+        found = near.of(i)
+        self.budget.spend(len(found))
+        return [rules[j] for j in found if j > after]
+
+    def conflicts(self, target, rules, live, masked, near):
         for i, a in enumerate(rules):
-            for b in rules[i + 1 :]:
-                if a.value == b.value or a.index in masked or b.index in masked:
-                    continue  # a masked rule's finding already names the rules that hide it
+            if a.index in masked:
+                continue  # a masked rule's finding already names the rules that hide it
+            for b in self.neighbours(rules, near, i, after=i):
+                if a.value == b.value or b.index in masked:
+                    continue
                 example = self._overlap(live[a.index], live[b.index])
                 if example is not None:
                     self.add(
@@ -286,6 +261,7 @@ class Verifier:
     def _overlap(self, left, right):
         for x in left:
             for y in right:
+                self.budget.spend()
                 both = intersect(x, y)
                 if both is not None:
                     example = self.example(both)
@@ -293,38 +269,63 @@ class Verifier:
                         return example
         return None
 
-    def masked(self, target, rules, live) -> set:
-        """Rules that hold only where an earlier rule with another conclusion holds too."""
+    def masked(self, target, rules, live, near) -> set:
+        """Rules that hold only where an earlier rule with another conclusion holds too.
+
+        A rule that holds exactly where one earlier rule with another
+        conclusion holds is no special case that rule overrides: the two
+        contradict each other, and are reported as a ``conflict``.
+        """
         universe = self.universe(rules, absent=True)
         found = set()
-        for rule in rules:
+        for i, rule in enumerate(rules):
             mine = live[rule.index]
-            earlier = [r for r in rules if r.value != rule.value and _fires_before(r, rule)]
+            near_mine = self.neighbours(rules, near, i)
+            earlier = [r for r in near_mine if r.value != rule.value and _fires_before(r, rule)]
             if earlier and not self._left(mine, [b for r in earlier for b in live[r.index]], universe):
                 hiding = [r for r in earlier if self._overlap(mine, live[r.index]) is not None]
-                self.add(
-                    "error",
-                    "masked",
-                    f"rule {rule.id!r} never decides anything: wherever it holds, "
-                    f"{_names(hiding)} fire{'s' if len(hiding) == 1 else ''} first with another conclusion",
-                    rule,
-                    decision=target,
-                    rules=[rule, *hiding],
-                    example=self.example(mine[0]),
-                )
+                twin = next((r for r in hiding if self.same(mine, live[r.index], universe)), None)
+                if twin is not None:
+                    self.add(
+                        "error",
+                        "conflict",
+                        f"rules {twin.id!r} and {rule.id!r} hold for exactly the same cases but conclude "
+                        f"{_show(target, twin.value)} and {_show(target, rule.value)}; {twin.id!r} fires "
+                        f"first, so {rule.id!r} never decides anything",
+                        rule,
+                        decision=target,
+                        rules=[twin, rule],
+                        example=self.example(mine[0]),
+                    )
+                else:
+                    self.add(
+                        "error",
+                        "masked",
+                        f"rule {rule.id!r} never decides anything: wherever it holds, "
+                        f"{_names(hiding)} fire{'s' if len(hiding) == 1 else ''} first with another conclusion",
+                        rule,
+                        decision=target,
+                        rules=[rule, *hiding],
+                        example=self.example(mine[0]),
+                    )
                 found.add(rule.index)
         return found
 
-    def redundant(self, target, rules, live, masked):
+    def same(self, left, right, universe) -> bool:
+        """Whether two sets of boxes hold for the same cases (that some case reaches)."""
+        return not self._left(left, right, universe) and not self._left(right, left, universe)
+
+    def redundant(self, target, rules, live, masked, near):
         """Rules other rules with the same conclusion cover entirely; once one is flagged, it no
         longer counts as cover for the others (deleting every flagged rule keeps the table whole)."""
         universe = self.universe(rules, absent=True)
         flagged = set(masked)
-        for rule in rules:
+        for i, rule in enumerate(rules):
             if rule.index in flagged:
                 continue
             mine = live[rule.index]
-            same = [r for r in rules if r is not rule and r.value == rule.value and r.index not in flagged]
+            near_mine = self.neighbours(rules, near, i)
+            same = [r for r in near_mine if r is not rule and r.value == rule.value and r.index not in flagged]
             if not same or self._left(mine, [b for r in same for b in live[r.index]], universe):
                 continue
             single = [r for r in same if not self._left(mine, live[r.index], universe)]
@@ -342,7 +343,7 @@ class Verifier:
             flagged.add(rule.index)
 
     def _left(self, start, cuts, universe):
-        return [b for b in remainder(start, cuts, universe) if self.example(b) is not None]
+        return [b for b in remainder(start, cuts, universe, self.budget) if self.example(b) is not None]
 
     def universe(self, rules, absent=False) -> dict:
         names = []
@@ -358,7 +359,7 @@ class Verifier:
         cuts = [b for r in rules if r.index in live for b in live[r.index]]
         at = self.facts.get(target) if target != OUTCOME else rules[0]
         reported = 0
-        for hole in remainder([{}], cuts, universe):
+        for hole in remainder([{}], cuts, universe, self.budget):
             found = self.realise(hole)
             if found is None:
                 continue
@@ -403,6 +404,11 @@ def _ranks(rb: Rulebase) -> dict:
     return rank
 
 
+def _condition(fact: str, values) -> str:
+    shown = sorted(v for v in values if v != ABSENT)
+    return f"{fact} = {shown[0]}" if len(shown) == 1 else f"{fact} in {{{', '.join(shown)}}}"
+
+
 def _fires_before(a, b) -> bool:
     """Whether ``a`` fires before ``b`` when both match at once (durable-rules: priority, then definition order)."""
     return (a.priority, a.index) < (b.priority, b.index)
@@ -410,14 +416,17 @@ def _fires_before(a, b) -> bool:
 
 def _describe(box: dict, universe: dict) -> str:
     """The constraints of a box that narrow the universe, as ``fact = v`` or ``fact in {a, b}``."""
+    return _narrowing(box, universe) or "any values"
+
+
+def _narrowing(box: dict, universe: dict) -> str:
     parts = []
     for fact, values in sorted(box.items()):
-        values = sorted(v for v in values if v != ABSENT)
-        if set(values) == set(universe.get(fact, ())):
-            continue
-        parts.append(f"{fact} = {values[0]}" if len(values) == 1 else f"{fact} in {{{', '.join(values)}}}")
-    return ", ".join(parts) or "any values"
+        if {v for v in values if v != ABSENT} != set(universe.get(fact, ())):
+            parts.append(_condition(fact, values))
+    return ", ".join(parts)
 
 
-def verify(rulebase: Rulebase) -> Report:
-    return Verifier(rulebase).run()
+def verify(rulebase: Rulebase, budget: int = CHECK_BUDGET, seconds: float | None = CHECK_SECONDS) -> Report:
+    """Every finding about ``rulebase``'s decisions, within ``budget`` work units and ``seconds``."""
+    return Verifier(rulebase, budget, seconds).run()

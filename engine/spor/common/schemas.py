@@ -16,6 +16,7 @@ from functools import cache
 
 from spor.common.reader import Document
 from spor.common.resources import schemas_dir
+from spor.common.suggest import closest
 
 SCHEMAS = {  # what ``spor schema KIND`` prints: KIND -> its file in schemas/
     "rules": "rulefile.schema.json",  # what spor reads
@@ -205,8 +206,8 @@ def _problems(doc: Document, error) -> list:
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
         extras = [k for k in error.instance if k not in allowed]
-        hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
-        return [doc.problem(path + (k,), f"unknown key {k!r}{hint}", at_key=True) for k in extras]
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return [doc.problem(path + (k,), f"unknown key {k!r}{closest(k, allowed)}{hint}", at_key=True) for k in extras]
     if "propertyNames" in error.schema_path:
         return [
             doc.problem(
@@ -233,9 +234,12 @@ def _problems(doc: Document, error) -> list:
     if kind in ("maxItems", "minItems", "maxProperties", "minProperties"):
         size = len(error.instance)
         limit = error.validator_value
-        what = "entries" if kind.endswith("Items") else "keys"
-        bound = "at most" if kind.startswith("max") else "at least"
-        return [doc.problem(path, f"{size} {what} here; {bound} {limit} are allowed")]
+        if kind == "maxProperties" and limit == 1 and path[-1:] == ("then",):
+            return [doc.problem(path, _split_rule(doc.data, path, list(error.instance)))]
+        what = (("entry", "entries") if kind.endswith("Items") else ("key", "keys"))[size != 1]
+        verb = "is" if limit == 1 else "are"
+        bound = f"at most {limit} {verb} allowed" if kind.startswith("max") else f"at least {limit} {verb} needed"
+        return [doc.problem(path, f"{size} {what} here; {bound}")]
     if kind in ("maxLength", "minLength"):
         bound = "at most" if kind == "maxLength" else "at least"
         size, limit = len(error.instance), error.validator_value
@@ -245,6 +249,21 @@ def _problems(doc: Document, error) -> list:
         return [doc.problem(path, f"this combination of keys is not allowed here: {why}")]
     message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
     return [doc.problem(path, message)]
+
+
+def _split_rule(data, path: tuple, keys: list) -> str:
+    """The message for a rule's ``then`` with more than one conclusion: name the rule, say to split it."""
+    try:
+        for step in path[:-1]:
+            data = data[step]
+    except (KeyError, IndexError, TypeError):
+        data = None
+    rule_id = data.get("id") if isinstance(data, dict) else None
+    name = f"rule {rule_id!r}" if isinstance(rule_id, str) else "this rule"
+    return (
+        f"{name} concludes {len(keys)} things ({', '.join(map(str, keys))}), but a rule concludes one: "
+        f"split it into {len(keys)} rules with the same 'when', one conclusion each"
+    )
 
 
 def _describe(schema) -> str:
