@@ -41,7 +41,9 @@ def test_the_oracle_sees_a_wrong_missing_list(heating_rulebase, monkeypatch):
 
     real = evaluate_module.missing_facts
     monkeypatch.setattr(
-        evaluate_module, "missing_facts", lambda rb, facts: [f for f in real(rb, facts) if f.id != "fuse_blown"]
+        evaluate_module,
+        "missing_facts",
+        lambda rb, facts, *more: [f for f in real(rb, facts, *more) if f.id != "fuse_blown"],
     )
     evaluator = Evaluator(heating_rulebase)
     _, wrong = check_missing(evaluator, build_oracle(heating_rulebase, evaluator))

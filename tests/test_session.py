@@ -44,7 +44,7 @@ class HostReference:
         self.sids = itertools.count(1)
 
     def _action(self, rule):
-        key, reads = snapshot_key(rule.target), facts_read(rule.when)
+        key, reads = snapshot_key(rule.target, rule.index), facts_read(rule.when)
 
         def action(c):
             snapshot = dict(getattr(c, ALIAS)._d)

@@ -9,8 +9,9 @@ README's copy can be checked for freshness by a test.
 
 from __future__ import annotations
 
+from spor.common.errors import printable
 from spor.rulebase.conditions import Known, facts_read, signed_leaves
-from spor.rulebase.model import OUTCOME, Rulebase
+from spor.rulebase.model import OUTCOME, WARNING, Rulebase
 
 
 def _tests(node, fact: str) -> str:
@@ -33,9 +34,18 @@ def _tests(node, fact: str) -> str:
 def _edges(rb: Rulebase):
     """(source fact, target node id, label) for each fact each rule reads."""
     for rule in rb.rules:
-        target = f"o_{rule.value}" if rule.target == OUTCOME else f"f_{rule.target}"
+        if rule.target == WARNING:
+            target, concluded = _warning_node(rule), "warning"
+        else:
+            target = f"o_{rule.value}" if rule.target == OUTCOME else f"f_{rule.target}"
+            concluded = rule.value
         for fact in facts_read(rule.when):
-            yield f"f_{fact}", target, f"{rule.id}: {_tests(rule.when, fact)} ⇒ {rule.value}"
+            yield f"f_{fact}", target, f"{rule.id}: {_tests(rule.when, fact)} ⇒ {concluded}"
+
+
+def _warning_node(rule) -> str:
+    """A warning rule's node: rule ids may hold ``-``, which Mermaid reads as part of an arrow."""
+    return "w_" + rule.id.replace("-", "_")
 
 
 def _cites(rb: Rulebase, fact_id: str) -> list:
@@ -52,6 +62,8 @@ def mermaid(rb: Rulebase, lang: str = "nb") -> str:
         out.append(f"  f_{fact.id}{{{{{label}}}}}" if fact.derived else f"  f_{fact.id}[/{label}/]")
     for outcome in rb.outcomes.values():
         out.append(f"  o_{outcome.id}([{_quote(outcome.id, ' '.join(outcome.cites))}])")
+    for rule in rb.rules_for.get(WARNING, ()):
+        out.append(f"  {_warning_node(rule)}>{_quote('⚠ ' + rule.id, ' '.join(rule.cites))}]")
     for source, target, label in _edges(rb):
         out.append(f"  {source} -->|{_quote(label)}| {target}")
     return "\n".join(out) + "\n"
@@ -66,6 +78,9 @@ def dot(rb: Rulebase, lang: str = "nb") -> str:
     for outcome in rb.outcomes.values():
         label = outcome.id + "\n" + " ".join(outcome.cites)
         out.append(f"  o_{outcome.id} [shape=box, style=rounded, label={_dq(label)}];")
+    for rule in rb.rules_for.get(WARNING, ()):
+        label = f"⚠ {rule.id}\n{' '.join(rule.cites)}"
+        out.append(f"  {_warning_node(rule)} [shape=note, label={_dq(label)}];")
     for source, target, label in _edges(rb):
         out.append(f"  {source} -> {target} [label={_dq(label)}];")
     out.append("}")
@@ -76,7 +91,7 @@ def _quote(*lines: str) -> str:
     """A Mermaid label of one or more lines; what Mermaid would read as markup
     (``#``, quotes, ``<``, ``>``) in a rule file's text is written as an entity."""
     escaped = []
-    for text in lines:
+    for text in map(printable, lines):
         for char, entity in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
             text = text.replace(char, entity)
         escaped.append(text)
@@ -85,6 +100,7 @@ def _quote(*lines: str) -> str:
 
 def _dq(text: str) -> str:
     """A DOT string: backslashes and quotes escaped (``\\n`` line breaks are added after)."""
+    text = printable(text, lines=True)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 

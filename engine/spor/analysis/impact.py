@@ -1,8 +1,9 @@
 """What an edit to a rulebase changes: run the same cases on both, list the differences.
 
-A case counts as changed when its outcome, any derived fact, or its list of
-missing facts differs between the old and the new rulebase, or when it is
-valid under one and not the other (a value the edit removed, say).
+A case counts as changed when its outcome, any derived fact, its list of
+missing facts or the facts its answer assumes differs between the old and
+the new rulebase, or when it is valid under one and not the other (a value
+the edit removed, say).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class _Side:
             "outcome": result.outcome.id if result.outcome else None,
             "derived": dict(result.derived),
             "missing": [f.id for f in result.missing],
+            "assumed": [a.fact for a in result.assumed],
         }, []
 
 
@@ -88,6 +90,7 @@ def differences(before: dict, after: dict) -> list:
     for name in dict.fromkeys([*before["derived"], *after["derived"]]):
         if before["derived"].get(name) != after["derived"].get(name):
             found.append(Difference(f"facts.{name}", before["derived"].get(name), after["derived"].get(name)))
-    if before["missing"] != after["missing"]:
-        found.append(Difference("missing", before["missing"], after["missing"]))
+    for key in ("missing", "assumed"):
+        if before[key] != after[key]:
+            found.append(Difference(key, before[key], after[key]))
     return found

@@ -18,7 +18,7 @@ from spor.inference.evaluate import Evaluator, Result
 from spor.inference.relevance import possible_values
 from spor.rulebase.cases import Normaliser
 from spor.rulebase.conditions import facts_read, truth, undecided_facts
-from spor.rulebase.model import OUTCOME, Rule
+from spor.rulebase.model import OUTCOME, WARNING, Rule
 
 # The words an agent types at a question, in both languages, by the command they stand for
 COMMANDS = {
@@ -53,6 +53,7 @@ class Interview:
     case_id: str = "ask"
     title: str = ""
     notes: str = ""
+    anyway: str | None = None  # an assumed fact the agent chose to answer anyway
 
     def __post_init__(self):
         self.rulebase = self.evaluator.rulebase
@@ -72,7 +73,13 @@ class Interview:
         return [fact for fact, value in self.history if value is None]
 
     def next_question(self, result: Result):
-        """The next fact to ask about, or None when the case is decided or nothing askable is left."""
+        """The next fact to ask about, or None when the case is decided or nothing askable is left.
+
+        An assumed fact is not asked (the rules answer without it) unless the
+        agent chose to answer it anyway (``answer_anyway``)."""
+        if self.anyway is not None and self.anyway not in self.known() and self.anyway not in self.skipped:
+            return self.rulebase.facts[self.anyway]
+        self.anyway = None
         if result.outcome:
             return None
         for fact in result.missing:
@@ -80,7 +87,26 @@ class Interview:
                 return fact
         return None
 
+    def offered(self, result: Result) -> list:
+        """The facts the result assumed, which the agent may answer anyway, in the rulebase's order."""
+        assumed = {item.fact for item in result.assumed}
+        known = self.known()
+        return [fact for fact in self.rulebase.facts.values() if fact.id in assumed and fact.id not in known]
+
     # -- actions ------------------------------------------------------------
+    def answer_anyway(self, result: Result, text: str):
+        """Choose an assumed fact to answer, by its number in ``offered`` or its id; return it, or None."""
+        offered = self.offered(result)
+        text = text.strip()
+        chosen = None
+        if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= len(offered):
+            chosen = offered[int(text) - 1]
+        else:
+            chosen = next((fact for fact in offered if fact.id == text), None)
+        if chosen is not None:
+            self.anyway = chosen.id
+        return chosen
+
     def answer(self, fact, text: str):
         """Record an answer given as a number, an id, a label or a synonym; return an error hint or None."""
         text = text.strip()
@@ -113,7 +139,7 @@ class Interview:
         possible = possible_values(rb, known)
         waiting = []
         for rule in rb.rules:
-            if truth(rule.when, known, possible) is not None:
+            if rule.target == WARNING or truth(rule.when, known, possible) is not None:
                 continue
             pending = undecided_facts(rule.when, known, possible)
             if fact_id in pending:
@@ -132,7 +158,7 @@ class Interview:
                 if (
                     name in facts_read(rule.when)
                     and truth(rule.when, known, possible) is None
-                    and rule.target != OUTCOME
+                    and rule.target not in (OUTCOME, WARNING)
                     and rule.target not in chain
                 ):
                     frontier.append(rule.target)

@@ -13,6 +13,7 @@ from spor.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_KEY,
     EXIT_OK,
+    assume_option,
     earn,
     evidence_options,
     lang_option,
@@ -20,7 +21,7 @@ from spor.cli.common import (
     read_evidence,
     rules_option,
 )
-from spor.common.errors import InputError, Problem
+from spor.common.errors import InputError, Problem, printable
 
 
 @click.command()
@@ -36,6 +37,7 @@ from spor.common.errors import InputError, Problem
 )
 @click.option("--force", is_flag=True, help="With --save: replace the file if it exists.")
 @evidence_options("are filled in before asking")
+@assume_option
 def ask(
     case: str | None,
     lang: str,
@@ -43,16 +45,21 @@ def ask(
     save_path: str | None,
     evidence_paths: tuple,
     recipient: str | None,
+    evidence_wins: bool,
+    no_assume: bool,
     force: bool,
 ) -> None:
     """Ask for the missing facts one at a time, then give the diagnosis.
 
     Starts from nothing or from a partial CASE file. At any question:
     ? (hvorfor/why) explains why it is asked, back undoes the last answer,
-    skip leaves it unknown, restart, quit. After the diagnosis, how
-    (hvordan) shows the rules and facts that led there. Reads answers from a
-    terminal or, one per line, from standard input. Exit 0 when a diagnosis
-    is reached, 1 when the case is left undecided, 2 on bad input.
+    skip leaves it unknown, restart, quit. A question the rules answer with
+    an assumption (the article's answer when nobody has said) is not asked:
+    the diagnosis states it, and offers it to answer anyway. After the
+    diagnosis, how (hvordan) shows the rules and facts that led there. Reads
+    answers from a terminal or, one per line, from standard input. Exit 0
+    when a diagnosis is reached, 1 when the case is left undecided, 2 on bad
+    input.
     """
     from spor.analysis.interview import Interview
     from spor.common.messages import text as t
@@ -60,7 +67,7 @@ def ask(
     from spor.rulebase.cases import Normaliser, load_case, write_case
 
     rulebase = load_rules(rules_dir).rulebase
-    evaluator = Evaluator(rulebase)
+    evaluator = Evaluator(rulebase, assume=not no_assume)
     start = load_case(case, Normaliser(rulebase)) if case else None
     if save_path:
         save_problem(Path(save_path), force)
@@ -83,12 +90,12 @@ def ask(
     if readings:
         from spor.evidence.merge import merge
 
-        facts, notices = merge(facts, readings)
+        facts, notices = merge(facts, readings, rulebase=rulebase, evidence_wins=evidence_wins)
     interview = Interview(
         evaluator, facts, title=start.title if start else "", notes=start.notes if start else "", case_id=case_id
     )
     echo_answers = not sys.stdin.isatty()
-    click.echo(f"spor ask: {rulebase.title.get(lang)}\n{t('ask_intro', lang)}")
+    click.echo(f"spor ask: {printable(rulebase.title.get(lang))}\n{t('ask_intro', lang)}")
     if readings:
         from spor.output.evidence import lines as evidence_lines
 
@@ -97,13 +104,13 @@ def ask(
             + "\n".join(evidence_lines([item for r in readings for item in r.explained], rulebase, lang))
         )
         for notice in notices:
-            click.echo(f"  - {notice.message(lang, rulebase)}")
+            click.echo(f"  - {printable(notice.message(lang, rulebase))}")
 
     def read(prompt: str) -> str | None:
         click.echo(prompt, nl=False)
         line = sys.stdin.readline()
         if echo_answers and line:
-            click.echo(line.rstrip("\n"))
+            click.echo(printable(line.rstrip("\n")))
         return None if line == "" else line.strip()
 
     try:
@@ -140,14 +147,15 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
     """The question-and-answer loop: show, read a line, let the interview act on it; returns the exit code earned."""
     from spor.analysis.interview import command
     from spor.common.messages import text as t
-    from spor.output.text import question, reasons, text, why
+    from spor.output.text import offer, question, reasons, text, why
 
     code, shown = EXIT_INCOMPLETE, None
     while True:
         result = interview.result()
         fact = interview.next_question(result)
         if fact is None and shown != "end":
-            click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang))
+            offered = interview.offered(result)
+            click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang) + offer(offered, lang))
             code = earn(EXIT_OK if result.complete else EXIT_INCOMPLETE)
             shown = "end"
         elif fact is not None and shown != fact.id:
@@ -155,7 +163,7 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
             shown = fact.id
         line = read("> ")
         if line is None:
-            if fact is not None:
+            if fact is not None and not result.complete:
                 click.echo("\n" + t("ask_end_of_input", lang) + "\n\n" + text(result, lang))
             break
         word = command(line)
@@ -179,7 +187,7 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
         elif fact is not None:
             hint = interview.answer(fact, line)
             if hint:
-                click.echo(t("ask_invalid", lang, message=hint))
-        else:
+                click.echo(printable(t("ask_invalid", lang, message=hint)))
+        elif interview.answer_anyway(result, line) is None:  # the number or id of an assumed fact asks it
             click.echo(t("ask_unknown_command", lang, intro=t("ask_after", lang)))
     return code

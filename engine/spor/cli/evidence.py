@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import islice
 
 import click
 
@@ -52,6 +53,12 @@ def evidence(files: tuple, fmt: str, lang: str, recipient: str | None, rules_dir
                 click.echo(json_line(item, rulebase, lang))
         elif reading.explained or not reading.problems:
             click.echo(heading(reading, rulebase, lang))
-            click.echo("\n".join(lines(reading.explained, rulebase, lang)))
+            items = iter(reading.explained)  # written a thousand at a time: a log of many messages is never held
+            batch = list(islice(items, 1000))
+            while True:
+                click.echo("\n".join(lines(batch, rulebase, lang)))
+                batch = list(islice(items, 1000))
+                if not batch:
+                    break
     click.echo(tally(files_read, found, counted), err=True)
     sys.exit(code)

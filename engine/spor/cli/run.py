@@ -10,6 +10,7 @@ from spor.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_INPUT,
     EXIT_OK,
+    assume_option,
     earn,
     evidence_options,
     lang_option,
@@ -36,7 +37,8 @@ from spor.common.errors import InputError
 @click.option(
     "--explain", is_flag=True, help="Add why not: the smallest change of the given facts that gives another outcome."
 )
-@evidence_options("fill what the case leaves unknown")
+@evidence_options("fill what the case leaves unknown or open")
+@assume_option
 def run(
     cases: tuple,
     fmt: str,
@@ -45,13 +47,19 @@ def run(
     explain: bool,
     evidence_paths: tuple,
     recipient: str | None,
+    evidence_wins: bool,
+    no_assume: bool,
 ) -> None:
     """Diagnose each CASE file (YAML or JSON; a folder: every case file in it; - reads standard input).
 
     Exit 0 when every case reached an outcome, 1 when some case still misses
-    facts (they are listed with their questions), 2 on bad input. With
-    --evidence, what the case says wins: evidence fills only unknown facts,
-    and a disagreement is shown as a warning.
+    facts (they are listed with their questions), 2 on bad input. A case
+    decided on assumptions (facts the rules read as unknown: the article's
+    answer when nobody has said) is decided, and the result states each one;
+    --no-assume makes none. With --evidence, what the case says wins:
+    evidence fills unknown facts and values the case left open (another
+    reason, not read yet), and a disagreement is shown as a warning
+    (--evidence-wins: the evidence's value is used instead).
     """
     from spor.inference.evaluate import Evaluator
     from spor.output.text import render
@@ -60,7 +68,7 @@ def run(
     loaded = load_rules(rules_dir)
     say_problems(loaded.warnings)
     rulebase = loaded.rulebase
-    evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
+    evaluator, normaliser = Evaluator(rulebase, assume=not no_assume), Normaliser(rulebase)
     code, first = EXIT_OK, True
     readings = read_evidence(evidence_paths, rulebase, recipient) if evidence_paths or recipient else []
     if any(r.problems for r in readings):
@@ -75,11 +83,11 @@ def run(
             say_problems(exc.problems)
             code = earn(EXIT_INPUT)
             continue
-        details = dict(case_id=case.id, source=case.source, title=case.title, notes=case.notes)
+        details: dict = dict(case_id=case.id, source=case.source, title=case.title, notes=case.notes)
         if readings:
             from spor.evidence.merge import evaluate_with
 
-            result = evaluate_with(evaluator, case.facts, readings, **details)
+            result = evaluate_with(evaluator, case.facts, readings, evidence_wins=evidence_wins, **details)
         else:
             result = evaluator.evaluate(case.facts, **details)
         if fmt != "json" and not first:

@@ -56,11 +56,28 @@ def place(file: str, line=None, column=None, path: str = "") -> str:
     return where + (f" ({path})" if path else "")
 
 
-def printable(text: str) -> str:
-    """One line of text: control and line-breaking characters from a user's file are shown escaped."""
+def printable(text: str, lines: bool = False) -> str:
+    """Text from a user's file (a case, a rule file, evidence) made safe to print: the one function for it.
+
+    A control character (C0, DEL, C1), a line or paragraph separator, a
+    format character (a bidirectional override, a zero-width one) or an
+    unassigned code point shows as its escape (``\x1b``, ``\u202e``), so no
+    escape sequence reaches a terminal and no line can be forged. Spaces
+    other than the ASCII one (a no-break space) are kept. One line of text,
+    unless ``lines``: then line ends (``\n``) are kept and every line is made
+    safe. JSON output needs none of this: its encoder escapes what JSON must.
+    """
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    from unicodedata import category
+
+    keep = "\n" if lines else ""
+    return "".join(
+        c
+        if c.isprintable() or c in keep or category(c) == "Zs"
+        else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
 
 
 def format_path(path) -> str:

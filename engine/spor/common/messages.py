@@ -100,6 +100,10 @@ _CATALOGUE = {
         "Bevisene er uenige om {fact}: {values}. Det står som ukjent.",
         "The evidence disagrees about {fact}: {values}. It stays unknown.",
     ),
+    "w_evidence_cut": (
+        "Bare de første {shown:,} av {total:,} funnene i beviset er vist her (spor evidence viser alle).",
+        "Only the first {shown:,} of the evidence's {total:,} findings are shown here (spor evidence shows them all).",
+    ),
     "evidence": ("Bevis", "Evidence"),
     "ev_recipient": ("Mottaker", "Recipient"),
     "ev_action": ("Handling", "Action"),
@@ -143,6 +147,34 @@ _CATALOGUE = {
     "batch_interrupted_early": (
         "spor batch: avbrutt før noe ble skrevet; utdataene er som før",
         "spor batch: interrupted before anything was written; the output is as it was",
+    ),
+    "assumed": (
+        "Antatt (ikke spurt; artikkelens svar når ingen har sagt noe)",
+        "Assumed (not asked; the article's answer when nobody has said)",
+    ),
+    "assumed_short": ("antatt", "assumed"),
+    "assumed_if": ("Hvis {value}", "If {value}"),
+    "assumed_undecided": ("ikke avgjort; mangler {missing}", "not decided; missing {missing}"),
+    "assumed_stopped": ("(flere svar er ikke prøvd)", "(other answers were not tried)"),
+    "ask_offer": (
+        "Antatt uten å spørre; skriv nummeret for å svare likevel:",
+        "Assumed without asking; type its number to answer it anyway:",
+    ),
+    "warnings_rule": ("Advarsel", "Warning"),
+    "w_evidence_replaces_open": (
+        "Saken oppgir {fact} = {value} (ikke avklart), og beviset ({source}) sier {other}: bevisets verdi er brukt.",
+        "The case gives {fact} = {value} (not settled), and the evidence ({source}) says {other}: "
+        "the evidence's value is used.",
+    ),
+    "w_evidence_wins": (
+        "Saken oppgir {fact} = {value}, men beviset ({source}) sier {other}: "
+        "bevisets verdi er brukt (--evidence-wins).",
+        "The case gives {fact} = {value}, but the evidence ({source}) says {other}: "
+        "the evidence's value is used (--evidence-wins).",
+    ),
+    "w_rule_warning": (
+        "Regelen {rule} advarer: saken motsier artikkelen.",
+        "Rule {rule} warns: the case contradicts the article.",
     ),
     "w_gap": (
         "Ingen regel gir et utfall for disse faktaene, og ingen flere spørsmål kan endre det: regelbasen har et hull.",

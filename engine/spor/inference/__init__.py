@@ -3,5 +3,5 @@
 from spor.common.lazy import submodules
 
 # its public modules, each imported when first used, so that a command starts fast
-__all__ = ["compiler", "evaluate", "network", "relevance", "session"]
+__all__ = ["assumptions", "compiler", "evaluate", "network", "relevance", "session"]
 __getattr__ = submodules(__name__, __all__)

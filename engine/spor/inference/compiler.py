@@ -17,9 +17,10 @@ unknown fact never satisfies "is not X" (three-valued logic, as in
 from __future__ import annotations
 
 from spor.rulebase.conditions import All, Any, In, Known, Not
-from spor.rulebase.model import OUTCOME, Rulebase
+from spor.rulebase.model import OUTCOME, WARNING, Rulebase
 
 OUTCOME_KEY = "_outcome"  # fact ids start with a letter, so this cannot clash
+WARNING_KEY = "_warning"
 CASE_KEY = "_case"  # every snapshot has it, and every rule tests it first
 ALIAS = "m"
 # durable-rules loops forever building a node with 512 or more sibling
@@ -32,7 +33,10 @@ MAX_ENGINE_RULES = 4095  # one ruleset takes 4,096 rules (error 106 beyond); spo
 PRIORITY_OFFSET = 1000
 
 
-def snapshot_key(target: str) -> str:
+def snapshot_key(target: str, index: int = 0) -> str:
+    """The key of a snapshot a rule writes its conclusion to (``index``: the rule's, for a warning rule's own key)."""
+    if target == WARNING:
+        return f"{WARNING_KEY}{index}"  # every warning rule fires once, whatever the others do
     return OUTCOME_KEY if target == OUTCOME else target
 
 
@@ -55,7 +59,7 @@ def rule_expression(rule) -> dict:
     a rule made only of ``$nex`` tests for ever (a rule of ``known: false``
     tests would be one), and it keeps the priming fact from matching rules.
     """
-    guard = {"$nex": {snapshot_key(rule.target): 1}}
+    guard = {"$nex": {snapshot_key(rule.target, rule.index): 1}}
     return _join("$and", [{CASE_KEY: 1}, guard, expression(rule.when)])
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from spor.common import messages
 from spor.common.records import field, record
+from spor.inference.assumptions import assumptions, strict_rulebase, unknown_reads, with_alternatives
 from spor.inference.relevance import conflicts, missing_facts, unneeded_facts
 from spor.inference.session import Session
-from spor.rulebase.model import OUTCOME, Outcome, Rulebase
+from spor.rulebase.model import OUTCOME, WARNING, Outcome, Rulebase
+
+RULE_WARNING = "rule_warning"  # the code of a warning a rule concluded (``then: {warning: ...}``)
 
 
 @record
@@ -27,6 +30,10 @@ class Notice:
     def message(self, lang: str, rulebase: Rulebase | None = None) -> str:
         """The warning in ``lang``; with the rulebase, facts and values are shown by their labels."""
         params = dict(self.params)
+        if self.code == RULE_WARNING and rulebase is not None:
+            rule = next((r for r in rulebase.rules_for.get(WARNING, ()) if r.id == params.get("rule")), None)
+            if rule is not None and rule.warning is not None:
+                return f"{rule.warning.get(lang)} ({', '.join(rule.cites)}; {rule.id})"
         if rulebase is not None and params.get("fact") in rulebase.facts:
             fact = params["fact"]
             for key in ("value", "other"):
@@ -50,6 +57,7 @@ class Result:
     title: str = ""
     notes: str = ""
     evidence: list = field(default_factory=list)  # of evidence.Explained, when evidence was merged in
+    assumed: list = field(default_factory=list)  # of assumptions.Assumption: facts the rules read as unknown
 
     @property
     def complete(self) -> bool:
@@ -65,8 +73,15 @@ class Evaluator:
 
     _compiled: dict = {}  # id(rulebase) -> (rulebase, Session): compile each rulebase once per process
 
-    def __init__(self, rulebase: Rulebase):
+    def __init__(self, rulebase: Rulebase, assume: bool = True):
+        """``assume=False``: no rule may read an unknown fact as an answer (``--no-assume``)."""
+        if not assume:
+            rulebase = strict_rulebase(rulebase)
         self.rulebase = rulebase
+        self.assume = assume
+        self.reads = unknown_reads(rulebase)  # rule index -> facts it can read as unknown
+        self.assumable = frozenset(name for names in self.reads.values() for name in names)
+        self._others: dict = {}  # facts of another answer to an assumption -> its result: cases repeat them
         kept = Evaluator._compiled.get(id(rulebase))
         if kept is None or kept[0] is not rulebase:
             if len(Evaluator._compiled) >= 16:
@@ -74,7 +89,17 @@ class Evaluator:
             kept = Evaluator._compiled[id(rulebase)] = (rulebase, Session(rulebase))
         self.session = kept[1]
 
-    def evaluate(self, facts: dict, *, case_id: str = "", source: str = "", title: str = "", notes: str = "") -> Result:
+    def evaluate(
+        self,
+        facts: dict,
+        *,
+        case_id: str = "",
+        source: str = "",
+        title: str = "",
+        notes: str = "",
+        alternatives: bool = True,
+    ) -> Result:
+        """The result for ``facts``; with ``alternatives``, each assumption says what other answers lead to."""
         rb = self.rulebase
         ordered = {name: facts[name] for name in rb.facts if name in facts}  # one order for all spellings of a case
         if len(ordered) != len(facts):
@@ -85,16 +110,31 @@ class Evaluator:
         for firing in firings:
             if firing.rule.target == OUTCOME:
                 outcome = rb.outcomes[firing.rule.value]
-            else:
+            elif firing.rule.target != WARNING:
                 derived[firing.rule.target] = firing.rule.value
         known = {**facts, **derived}
-        missing = [] if outcome else missing_facts(rb, known)
+        missing = [] if outcome else missing_facts(rb, known, self.assumable)
         notices = self._notices(facts, known, derived, outcome, firings, missing)
-        return Result(rb, dict(facts), derived, outcome, missing, firings, notices, case_id, source, title, notes)
+        result = Result(rb, dict(facts), derived, outcome, missing, firings, notices, case_id, source, title, notes)
+        if self.reads:
+            result.assumed = assumptions(rb, facts, firings, self.reads)
+            if alternatives and result.assumed:
+                with_alternatives(result.assumed, rb, facts, self._other)
+        return result
+
+    def _other(self, facts: dict) -> Result:
+        """The result of another answer to an assumption (without alternatives of its own), kept for reuse."""
+        key = tuple(facts.items())  # in the rulebase's order: the caller's facts are ordered, one fact replaced
+        found = self._others.get(key)
+        if found is None:
+            if len(self._others) >= 20_000:
+                self._others.pop(next(iter(self._others)))
+            found = self._others[key] = self.evaluate(facts, alternatives=False)
+        return found
 
     def _notices(self, given, known, derived, outcome, firings, missing) -> list:
         rb = self.rulebase
-        notices = []
+        notices = [Notice(RULE_WARNING, {"rule": f.rule.id}) for f in firings if f.rule.target == WARNING]
         if outcome:
             for name in unneeded_facts(given, firings):
                 notices.append(Notice("not_needed", {"fact": name, "value": given[name]}, name))

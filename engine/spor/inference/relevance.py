@@ -14,14 +14,16 @@ from spor.rulebase.conditions import facts_read, truth, undecided_facts
 from spor.rulebase.model import OUTCOME, Rulebase
 
 
-def possible_values(rulebase: Rulebase, facts: dict) -> dict:
+def possible_values(rulebase: Rulebase, facts: dict, unanswered: frozenset = frozenset()) -> dict:
     """For each unknown derived fact, the values some rule could still conclude.
 
     Starts from every value and removes those whose rules are all decided
     False, until nothing changes (removing a value can decide a rule
-    further down the chain).
+    further down the chain). Given facts in ``unanswered`` are taken to stay
+    unknown (an empty set of values: only a test of "unknown" holds on them).
     """
     possible = {f.id: frozenset(f.value_ids()) for f in rulebase.facts.values() if f.derived and f.id not in facts}
+    possible.update((name, frozenset()) for name in unanswered)
     changed = True
     while changed:
         changed = False
@@ -37,8 +39,15 @@ def possible_values(rulebase: Rulebase, facts: dict) -> dict:
     return possible
 
 
-def missing_facts(rulebase: Rulebase, facts: dict) -> list:
-    """Askable facts that could still change the outcome, in the rulebase's declared order."""
+def missing_facts(rulebase: Rulebase, facts: dict, assumable: frozenset = frozenset()) -> list:
+    """Askable facts that could still change the outcome, in the rulebase's declared order.
+
+    A fact in ``assumable`` (some rule can read it as unknown: an
+    assumption) is left out when the case can still reach an outcome with
+    it unanswered, together with those left out before it: the rules would
+    assume it, so it is not asked. Where that would leave nothing to ask,
+    nothing is left out.
+    """
     possible = possible_values(rulebase, facts)
     wanted: set = set()
     visited: set = set()
@@ -56,7 +65,25 @@ def missing_facts(rulebase: Rulebase, facts: dict) -> list:
                     visit(name)
 
     visit(OUTCOME)
-    return [fact for fact in rulebase.facts.values() if fact.id in wanted]
+    found = [fact for fact in rulebase.facts.values() if fact.id in wanted]
+    if not assumable & wanted:
+        return found
+    candidates = [fact.id for fact in found if fact.id in assumable]
+    if _decidable(rulebase, facts, frozenset(candidates)):  # the common case: all of them at once
+        unanswered = frozenset(candidates)
+    else:  # one at a time, each with those left out before it
+        unanswered = frozenset()
+        for name in candidates:
+            trial = unanswered | {name}
+            if len(trial) < len(candidates) and _decidable(rulebase, facts, trial):  # all at once do not decide
+                unanswered = trial
+    return [fact for fact in found if fact.id not in unanswered] or found
+
+
+def _decidable(rulebase: Rulebase, facts: dict, unanswered: frozenset) -> bool:
+    """Whether some rule could still conclude an outcome with the ``unanswered`` facts left unknown."""
+    possible = possible_values(rulebase, facts, unanswered)
+    return any(truth(rule.when, facts, possible) is not False for rule in rulebase.rules_for.get(OUTCOME, ()))
 
 
 def unneeded_facts(given: dict, firings: list) -> list:

@@ -126,7 +126,8 @@ class Session:
         self.limit = len(rulebase.rules) + 1  # each rule fires at most once per case (its target guard)
         # by the name the engine gives back: the rule, the key its conclusion is written to, the facts it reads
         self._rules = {
-            rule_name(rule.index): (rule, snapshot_key(rule.target), facts_read(rule.when)) for rule in rulebase.rules
+            rule_name(rule.index): (rule, snapshot_key(rule.target, rule.index), facts_read(rule.when))
+            for rule in rulebase.rules
         }
         definition = compile_rulebase(rulebase)
         definition[_PRIME] = {"all": [{ALIAS: {_PRIME: 1}}]}

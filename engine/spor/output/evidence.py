@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from spor.common.errors import printable
 from spor.common.messages import text as t
 from spor.evidence.findings import EVENTS, NOT_REPORT, UNREAD
 from spor.evidence.spec import evidence_spec
@@ -51,7 +52,8 @@ def lines(explained, rulebase, lang: str, indent: str = "  ") -> list:
         if item.facts:
             shown = ", ".join(f"{name} = {value}" for name, value in item.facts.items())
             out.append(wrap(f"{t('ev_implies', lang)}: {shown}", inner + "  ", inner))
-    return out or [indent + t("ev_nothing", lang)]
+    # a bounce is text from anywhere: every line is made safe to print (no escape sequence reaches a terminal)
+    return [printable(line, lines=True) for line in out] or [indent + t("ev_nothing", lang)]
 
 
 def _what(meaning, finding, lang: str) -> str:
@@ -99,7 +101,7 @@ def heading(reading, rulebase, lang: str) -> str:
     """The line above a file's findings: its name and what kind of evidence it was read as."""
     spec = evidence_spec(rulebase)
     label = {"events": spec.events, "message": spec.reports}.get(reading.kind)
-    return f"{reading.source}: {label.label.get(lang) if label else reading.kind}"
+    return printable(f"{reading.source}: {label.label.get(lang) if label else reading.kind}")
 
 
 def tally(files_read: int, found: int, counted: dict) -> str:

@@ -13,7 +13,7 @@ import os
 
 from spor.common.errors import format_path
 from spor.common.messages import text as t
-from spor.inference.evaluate import Result
+from spor.inference.evaluate import RULE_WARNING, Result
 from spor.output.evidence import as_json as finding_json
 from spor.rulebase.model import PLACEHOLDER
 
@@ -45,10 +45,14 @@ encode_string = json.encoder.encode_basestring  # one str as JSON, as ``encode``
 
 def fill(template: str, result: Result, lang: str) -> str:
     """Replace ``{fact}`` in an outcome text with the label of the case's value."""
-    facts = result.facts
+    return fill_with(template, result.facts, result.rulebase, lang)
+
+
+def fill_with(template: str, facts: dict, rulebase, lang: str) -> str:
+    """``fill`` for a set of facts (given and derived) rather than a result."""
     unknown = t("unknown", lang)
     return PLACEHOLDER.sub(
-        lambda m: result.rulebase.label(m.group(1), facts[m.group(1)], lang) if m.group(1) in facts else unknown,
+        lambda m: rulebase.label(m.group(1), facts[m.group(1)], lang) if m.group(1) in facts else unknown,
         template,
     )
 
@@ -79,6 +83,7 @@ def as_json(result: Result, lang: str = "nb") -> dict:
             }
             for fact in result.missing
         ],
+        "assumed": [_assumed_json(item, rb, lang) for item in result.assumed],
         "trace": [
             {
                 "rule": f.rule.id,
@@ -91,10 +96,37 @@ def as_json(result: Result, lang: str = "nb") -> dict:
             for f in result.trace
         ],
         "warnings": [
-            {"code": w.code, "message": w.message(lang, rb), **({"fact": w.fact} if w.fact else {})}
+            {
+                "code": w.code,
+                "message": w.message(lang, rb),
+                **({"fact": w.fact} if w.fact else {}),
+                **({"rule": w.params["rule"]} if w.code == RULE_WARNING else {}),
+            }
             for w in result.warnings
         ],
         **({"evidence": _evidence_json(result, lang)} if result.evidence else {}),
+    }
+
+
+def _assumed_json(item, rulebase, lang: str) -> dict:
+    """One assumption: the fact, what it was read as, the rule and sections, and what other answers lead to."""
+    return {
+        "fact": item.fact,
+        "values": list(item.values),
+        "rule": item.rule.id,
+        "cites": list(item.rule.cites),
+        "otherwise": [
+            {
+                "value": other.value,
+                "outcome": other.outcome.id if other.outcome else None,
+                "verdict": fill_with(other.outcome.verdict.get(lang), other.facts, rulebase, lang)
+                if other.outcome
+                else None,
+                "missing": list(other.missing),
+            }
+            for other in item.otherwise
+        ],
+        "stopped": item.stopped,  # true: not every other answer was tried
     }
 
 

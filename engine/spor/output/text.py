@@ -9,28 +9,88 @@ the product to find them.
 
 from __future__ import annotations
 
+from spor.common.errors import printable
 from spor.common.messages import text as t
+from spor.evidence.merge import FROM_EVIDENCE
 from spor.inference.evaluate import Result
 from spor.output.evidence import lines as evidence_lines
 from spor.output.layout import wrap
-from spor.output.record import fill, json_line, why_not_line
+from spor.output.record import fill, fill_with, json_line, why_not_line
 
 
 def _value(result: Result, fact: str, value, lang: str) -> str:
     if value is None:
         return t("unknown", lang)
-    return result.rulebase.label(fact, value, lang)
+    return printable(result.rulebase.label(fact, value, lang))
+
+
+def _safe(text: str) -> str:
+    """The whole of a rendering, every line made safe to print (``errors.printable``): whatever a case, a rule
+    file or evidence put in it, no control character or escape sequence reaches the terminal."""
+    return printable(text, lines=True)
+
+
+def _head(result: Result) -> str:
+    """The case's id and title, each one line: a line end in a title must not start a line of its own."""
+    return printable(result.case_id) + (f" — {printable(result.title)}" if result.title else "")
+
+
+def _assumed_as(result: Result, item, lang: str) -> str:
+    """What an assumption read the unknown fact as: "assumed: No"."""
+    read = " / ".join(result.rulebase.label(item.fact, value, lang) for value in item.values)
+    return f"{t('assumed_short', lang)}: {printable(read) or t('unknown', lang)}"
+
+
+def assumed_lines(result: Result, lang: str, bullet: str = "  - ", indent: str = "    ") -> list:
+    """Each assumption: the fact and what it was read as, the rule and sections, and what other answers lead to."""
+    rb = result.rulebase
+    lines = []
+    for item in result.assumed:
+        read = " / ".join(rb.label(item.fact, value, lang) for value in item.values) or t("unknown", lang)
+        lines.append(
+            wrap(
+                f"{_fact_label(result, item.fact, lang)}: {read} ({', '.join(item.cites)}; {item.rule.id})",
+                indent,
+                bullet,
+            )
+        )
+        for other in item.otherwise:
+            if other.outcome is not None:
+                then = f"{fill_with(other.outcome.verdict.get(lang), other.facts, rb, lang)} ({other.outcome.id})"
+            else:
+                then = t("assumed_undecided", lang, missing=", ".join(other.missing) or "-")
+            answer = t("assumed_if", lang, value=rb.label(item.fact, other.value, lang))
+            lines.append(wrap(f"{answer}: {then}", indent + "  ", indent))
+        if item.stopped:
+            lines.append(wrap(t("assumed_stopped", lang), indent + "  ", indent))
+    return lines
+
+
+def offer(facts: list, lang: str) -> str:
+    """``spor ask``'s offer of the assumed facts, to answer anyway; empty when there are none."""
+    if not facts:
+        return ""
+    lines = [t("ask_offer", lang)]
+    lines += [wrap(f"{i}) {fact.id} — {fact.prompt(lang)}", "     ", "  ") for i, fact in enumerate(facts, 1)]
+    return "\n" + _safe("\n".join(lines))
 
 
 def _fact_label(result: Result, fact: str, lang: str) -> str:
-    return _fact_label_rb(result.rulebase, fact, lang)
+    return printable(_fact_label_rb(result.rulebase, fact, lang))
 
 
 def _reason(result: Result, firing, lang: str) -> tuple:
     rule = firing.rule
-    saw = ", ".join(f"{_fact_label(result, f, lang)} = {_value(result, f, v, lang)}" for f, v in firing.saw.items())
+    assumed = {item.fact: item for item in result.assumed if item.rule is rule}
+    saw = ", ".join(
+        f"{_fact_label(result, f, lang)} = {_value(result, f, v, lang)}"
+        + (f" ({_assumed_as(result, assumed[f], lang)})" if v is None and f in assumed else "")
+        for f, v in firing.saw.items()
+    )
     if rule.target == "outcome":
         concluded = f"{t('outcome', lang)} = {rule.value}"
+    elif rule.target == "warning":
+        concluded = t("warnings_rule", lang)
     else:
         concluded = f"{_fact_label(result, rule.target, lang)} = {_value(result, rule.target, rule.value, lang)}"
     return rule, saw, concluded
@@ -46,7 +106,7 @@ def reasons(result: Result, lang: str) -> list:
         lines.append(wrap(f"{concluded}  ({', '.join(rule.cites)})", "     ", f"  {i}. "))
         lines.append(wrap(f"{rule.id}: {rule.title.get(lang)}", "     ", "     "))
         lines.append(wrap(f"{t('because', lang)}: {saw}", "       ", "     "))
-    return lines
+    return [_safe(line) for line in lines]
 
 
 def question(fact, lang: str, number: int | None = None) -> str:
@@ -57,7 +117,7 @@ def question(fact, lang: str, number: int | None = None) -> str:
         lines.append(f"   {i}) {value.id} — {value.label.get(lang)}")
     if fact.where:
         lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "   ", "   "))
-    return "\n".join(lines)
+    return _safe("\n".join(lines))
 
 
 def why(interview, fact, lang: str) -> str:
@@ -79,7 +139,7 @@ def why(interview, fact, lang: str) -> str:
         )
     else:
         lines.append("  " + t("ask_chain_direct", lang))
-    return "\n".join(lines)
+    return _safe("\n".join(lines))
 
 
 def _fact_label_rb(rb, fact: str, lang: str) -> str:
@@ -115,11 +175,14 @@ def why_not(result: Result, rival, lang: str) -> list:
 def text(result: Result, lang: str = "nb") -> str:
     rb = result.rulebase
     lines = []
-    lines.append(f"{t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""))
+    lines.append(f"{t('case', lang)}: {_head(result)}")
     outcome = result.outcome
     if outcome:
         lines.append(wrap(fill(outcome.verdict.get(lang), result, lang), "  ", f"{t('verdict', lang)}: "))
-        lines.append(f"{t('side', lang)}: {rb.sides[outcome.side].get(lang)}")
+        lines.append(f"{t('side', lang)}: {printable(rb.sides[outcome.side].get(lang))}")
+    if result.assumed:
+        lines += ["", f"{t('assumed', lang)}:"] + assumed_lines(result, lang)
+    if outcome:
         lines += ["", f"{t('steps', lang)}:"]
         for i, step in enumerate(outcome.steps[lang], 1):
             lines.append(wrap(fill(step, result, lang), "     ", f"  {i}. "))
@@ -138,7 +201,7 @@ def text(result: Result, lang: str = "nb") -> str:
     if result.evidence:
         lines += ["", f"{t('evidence', lang)}:"] + evidence_lines(result.evidence, rb, lang)
     lines += ["", f"{t('facts', lang)}:"]
-    from_evidence = {w.fact for w in result.warnings if w.code == "from_evidence"}
+    from_evidence = {w.fact for w in result.warnings if w.code in FROM_EVIDENCE}
     for name, value in result.facts.items():
         kind = (
             t("derived", lang)
@@ -152,40 +215,51 @@ def text(result: Result, lang: str = "nb") -> str:
             lines.append(wrap(warning.message(lang, rb), "    ", "  - "))
     if result.notes:
         lines += ["", f"{t('notes', lang)}:", wrap(result.notes, "  ")]
-    return "\n".join(lines) + "\n"
+    return _safe("\n".join(lines) + "\n")
 
 
 def markdown(result: Result, lang: str = "nb") -> str:
     rb = result.rulebase
     outcome = result.outcome
-    out = [f"### {t('case', lang)}: {result.case_id}" + (f" — {result.title}" if result.title else ""), ""]
+    out = [f"### {t('case', lang)}: {_head(result)}", ""]
     if outcome:
         out += [
-            f"**{t('verdict', lang)}:** {fill(outcome.verdict.get(lang), result, lang)}",
+            f"**{t('verdict', lang)}:** {printable(fill(outcome.verdict.get(lang), result, lang))}",
             "",
-            f"**{t('side', lang)}:** {rb.sides[outcome.side].get(lang)}",
-            "",
-            f"#### {t('steps', lang)}",
+            f"**{t('side', lang)}:** {printable(rb.sides[outcome.side].get(lang))}",
             "",
         ]
-        out += [f"{i}. {fill(step, result, lang)}" for i, step in enumerate(outcome.steps[lang], 1)]
-        out += ["", f"#### {t('reply', lang)}", "", "> " + fill(outcome.reply.get(lang), result, lang)]
     else:
-        out += [f"**{t('incomplete', lang)}**", "", f"#### {t('missing', lang)}", ""]
+        out += [f"**{t('incomplete', lang)}**", ""]
+    if result.assumed:
+        # "- fact: value (sections; rule)", then each other answer on a line of its own inside the item
+        out += [f"#### {t('assumed', lang)}", ""]
+        out += [line.replace("\n", "  \n") for line in assumed_lines(result, lang, "- ", "  ")]
+        out.append("")
+    if outcome:
+        out += [f"#### {t('steps', lang)}", ""]
+        out += [f"{i}. {printable(fill(step, result, lang))}" for i, step in enumerate(outcome.steps[lang], 1)]
+        out += ["", f"#### {t('reply', lang)}", "", "> " + printable(fill(outcome.reply.get(lang), result, lang))]
+    else:
+        out += [f"#### {t('missing', lang)}", ""]
         for i, fact in enumerate(result.missing, 1):
             where = f" ({t('where', lang)}: {fact.where.get(lang)})" if fact.where else ""
-            out.append(f"{i}. **{fact.id}**: {fact.prompt(lang)}{where}")
+            out.append(f"{i}. **{fact.id}**: {printable(fact.prompt(lang))}{printable(where)}")
     out += ["", f"#### {t('why', lang)}", ""]
     for firing in result.trace:
         rule, saw, concluded = _reason(result, firing, lang)
-        out.append(f"- {concluded} ({', '.join(rule.cites)}): {rule.title.get(lang)}; {t('because', lang)} {saw}")
+        out.append(
+            f"- {concluded} ({', '.join(rule.cites)}): {printable(rule.title.get(lang))}; {t('because', lang)} {saw}"
+        )
     if not result.trace:
         out.append(f"- {t('no_rule', lang)}")
     if result.evidence:
         out += ["", f"#### {t('evidence', lang)}", "", "```"] + evidence_lines(result.evidence, rb, lang, "") + ["```"]
     if result.warnings:
-        out += ["", f"#### {t('warnings', lang)}", ""] + [f"- {w.message(lang, rb)}" for w in result.warnings]
-    return "\n".join(out) + "\n"
+        out += ["", f"#### {t('warnings', lang)}", ""] + [
+            f"- {printable(w.message(lang, rb))}" for w in result.warnings
+        ]
+    return _safe("\n".join(out) + "\n")
 
 
 RENDERERS = {"text": text, "markdown": markdown, "json": json_line}

@@ -121,6 +121,43 @@ def facts_read(node) -> list:
     return list(dict.fromkeys(leaf.fact for leaf in leaves(node)))
 
 
+def unknown_tests(node) -> list:
+    """The facts a condition can read as unknown (``known: false``, ``assume``), in the order it reads them.
+
+    A rule that holds because such a fact is unknown answers without it: it
+    makes an *assumption*, which results report (``inference.assumptions``).
+    """
+    return list(
+        dict.fromkeys(leaf.fact for leaf, negated in signed_leaves(node) if isinstance(leaf, Known) and negated)
+    )
+
+
+def strict(node, negated: bool = False):
+    """``node`` with every test that holds on an unknown fact taken out (never true), or None when nothing is left.
+
+    What a rule says when no assumption may be made (``--no-assume``): an
+    unknown fact is never read as an answer. Negation is pushed down to the
+    tests first, as the engine does, so the tree returned has ``Not`` only
+    directly above a test.
+    """
+    if isinstance(node, Not):
+        return strict(node.item, not negated)
+    if isinstance(node, Known) and negated:
+        return None  # "the fact is unknown"
+    if isinstance(node, (In, Known)):
+        return Not(node) if negated else node
+    conjunction = isinstance(node, All) != negated
+    items = [strict(item, negated) for item in node.items]
+    if conjunction:
+        if any(item is None for item in items):
+            return None
+        return items[0] if len(items) == 1 else All(tuple(items))
+    kept = [item for item in items if item is not None]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else Any(tuple(kept))
+
+
 class ConditionParser:
     """Builds condition trees from rule-file data, reporting every bad reference.
 
@@ -132,6 +169,7 @@ class ConditionParser:
         self.facts = facts
         self.report = report
         self.written = written  # path -> the scalar as the file spelt it
+        self.negations = 0  # how many ``not:`` the test being parsed is under
 
     def parse(self, data, path):
         items: list[In | Known | Not | All | Any] = []
@@ -142,7 +180,11 @@ class ConditionParser:
             elif key == "any":
                 items.append(Any(tuple(self.parse(d, sub + (i,)) for i, d in enumerate(value))))
             elif key == "not":
-                items.append(Not(self.parse(value, sub)))
+                self.negations += 1
+                try:
+                    items.append(Not(self.parse(value, sub)))
+                finally:
+                    self.negations -= 1
             else:
                 items.append(self.test(key, value, sub))
         return items[0] if len(items) == 1 else All(tuple(items))
@@ -157,8 +199,28 @@ class ConditionParser:
             if op == "known":
                 return Known(name) if arg else Not(Known(name))
             values = self.values(fact, arg, path + (op,))
+            if op == "assume":
+                return self.assume(fact, values, path + (op,))
             return Not(In(name, values)) if op == "not" else In(name, values)
         return In(name, self.values(fact, spec, path))
+
+    def assume(self, fact, values: frozenset, path):
+        """``{assume: v}``: the fact is ``v``, or unknown and read as ``v`` (the article's answer when nobody has
+        said); the same tree as ``any: [{fact: v}, {fact: {known: false}}]``."""
+        if fact.derived:
+            self.report(
+                path,
+                f"assumes a value of the derived fact {fact.id!r}: rules may still conclude it later in the chain; "
+                "assume only facts a case gives",
+            )
+            return In(fact.id, values)
+        if self.negations % 2:
+            self.report(
+                path,
+                f"'assume' under 'not' never holds on an unknown {fact.id!r}: write the assumption outside 'not'",
+            )
+            return In(fact.id, values)
+        return Any((In(fact.id, values), Not(Known(fact.id))))
 
     def values(self, fact, spec, path) -> frozenset:
         """The value ids of ``spec`` (one value or a list), each checked against the fact."""

@@ -20,11 +20,23 @@ from spor.common.suggest import closest
 from spor.rulebase import vocabulary
 from spor.rulebase.chains import derivation_problems, placeholder_problems
 from spor.rulebase.conditions import RESERVED, ConditionParser, Known, signed_leaves
-from spor.rulebase.model import OUTCOME, PLACEHOLDER, Fact, Meaning, Origin, Outcome, Rule, Rulebase, Text, Value
+from spor.rulebase.model import (
+    OUTCOME,
+    PLACEHOLDER,
+    WARNING,
+    Fact,
+    Meaning,
+    Origin,
+    Outcome,
+    Rule,
+    Rulebase,
+    Text,
+    Value,
+)
 
 # a bound on work and memory; what the inference engine itself can take is checked by its own extension
 MAX_RULES = 10000
-RESERVED_FACTS = RESERVED | {OUTCOME, "sid", "id"}
+RESERVED_FACTS = RESERVED | {OUTCOME, WARNING, "sid", "id"}
 
 
 class Extension:
@@ -58,6 +70,7 @@ class Loaded:
     warnings: list = field(default_factory=list)
     docs: dict = field(default_factory=dict, repr=False)  # file name -> Document, when parsed
     key: str = ""  # what the rulebase's answers depend on: its files' bytes, spor's code (``cache.rulebase_key``)
+    digest: str = ""  # a short checksum of the rule files alone, to say which rulebase was used
 
 
 class Joiner:
@@ -201,7 +214,8 @@ class Joiner:
                 values: tuple[Value, ...] = vocabulary.YESNO_VALUES
             else:
                 values = tuple(
-                    Value(v["id"], text_of(v["label"]), tuple(v.get("synonyms", ()))) for v in data["values"]
+                    Value(v["id"], text_of(v["label"]), tuple(v.get("synonyms", ())), v.get("open", False))
+                    for v in data["values"]
                 )
                 seen = set()
                 for i, value in enumerate(values):
@@ -282,7 +296,8 @@ class Joiner:
                         "test the facts it is derived from instead",
                     )
             ((target, raw),) = data["then"].items()
-            value = self.conclusion(doc, path + ("then", target), target, raw, facts, outcomes)
+            warning = text_of(raw) if target == WARNING else None  # the schema holds it to {nb, en}
+            value = ident if warning else self.conclusion(doc, path + ("then", target), target, raw, facts, outcomes)
             if unique and value is not None:
                 rules.append(
                     Rule(
@@ -295,6 +310,7 @@ class Joiner:
                         priority=data.get("priority", 0),
                         **origin(doc, path),
                         index=len(rules),
+                        warning=warning,
                     )
                 )
         return rules

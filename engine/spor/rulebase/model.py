@@ -12,6 +12,7 @@ import re
 from spor.common.records import field, record
 
 OUTCOME = "outcome"  # the target name of rules that conclude an outcome
+WARNING = "warning"  # the target name of rules that conclude a warning (a case that contradicts the article)
 YES, NO = "yes", "no"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {fact} in an outcome's texts
 
@@ -32,6 +33,7 @@ class Value:
     id: str
     label: Text
     synonyms: tuple = ()
+    open: bool = False  # says "not known yet" (not read yet, another reason): evidence may replace it
 
 
 @record
@@ -68,13 +70,14 @@ class Rule:
     title: Text
     cites: tuple
     when: object  # a condition node from spor.rulebase.conditions
-    target: str  # a derived fact's id, or OUTCOME
-    value: str  # the value (or outcome id) concluded
+    target: str  # a derived fact's id, OUTCOME, or WARNING
+    value: str  # the value (or outcome id) concluded; a warning rule's own id
     priority: int = 0
     file: str = ""
     line: int | None = None
     column: int | None = None
     index: int = 0  # position in the whole rulebase (definition order)
+    warning: Text | None = None  # what a WARNING rule says
 
 
 @record
