@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import textwrap
@@ -123,3 +124,16 @@ def write(tmp_path):
 def spor_command(*args) -> list:
     """``python -m spor ARGS`` as a process's argument list, every argument as text (paths too)."""
     return [sys.executable, "-m", "spor", *map(str, args)]
+
+
+def edited_copy(source: Path, folder: Path, *edits: str) -> Path:
+    """``folder``, a copy of the rulebase ``source`` (made on first use), with each (file, old, new) text replaced
+    once: how the tests make a rulebase with one mistake in it. Each ``old`` must be there."""
+    if not folder.exists():
+        shutil.copytree(source, folder)
+    for file, old, new in zip(edits[::3], edits[1::3], edits[2::3]):
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from spor.common.schemas import refs
 
-from .conftest import EXAMPLES, ROOT, RULES, spor_command
+from .conftest import EXAMPLES, ROOT, RULES, edited_copy, spor_command
 
 BOUNCES = ROOT / "tests" / "fixtures" / "bounces"
 SENDGRID = ROOT / "tests" / "fixtures" / "sendgrid-documented-sample.json"
@@ -76,17 +76,8 @@ def assert_valid(kind: str, records: list) -> None:
 
 @pytest.fixture
 def rules_copy(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
-
-    def edit(file, old, new):
-        path = folder / file
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return folder
-
-    return edit
+    """rules_copy(file, old, new) -> a copy of the shipped rulebase with one text replaced."""
+    return lambda file, old, new: edited_copy(RULES, tmp_path / "rules", file, old, new)
 
 
 # -- the schemas themselves ------------------------------------------------------------------------------------
@@ -307,8 +298,8 @@ def test_diff_lines_are_diff_records(rules_copy, tmp_path, write):
     assert_valid("diff-record", same)
     folder = rules_copy(
         "40-investigate.yaml",
-        "      bounce_received: yes\n    then:\n      investigate: bounce_message",
-        "      bounce_received: yes\n    then:\n      investigate: vendor_support",
+        "      bounce_received: {assume: yes}\n    then:\n      investigate: bounce_message",
+        "      bounce_received: {assume: yes}\n    then:\n      investigate: vendor_support",
     )
     bad = write("cases/bad.yaml", "facts: {module: nope}\n")
     changed = spor("diff", "--format", "json", RULES, folder, EXAMPLES, bad, code=2)  # 2: a case cannot be read
@@ -415,6 +406,8 @@ def test_a_missing_key_is_refused():
 def test_the_reports_refuse_an_extra_key_and_a_wrong_type():
     check = {
         "rulebase": "x",
+        "folder": "rules/",
+        "hash": "0123abcd",
         "ok": True,
         "errors": 0,
         "warnings": 1,
@@ -453,6 +446,7 @@ def test_the_reports_refuse_an_extra_key_and_a_wrong_type():
                     "rules_not_fired": ["r"],
                     "outcomes_not_reached": [],
                     "values_not_seen": ["a = b"],
+                    "assumptions_not_made": [],
                 }
             ],
         },
@@ -468,6 +462,7 @@ def test_the_reports_refuse_an_extra_key_and_a_wrong_type():
     refused = [
         ("check-report", check, ("extra",), 1),
         ("check-report", check, ("ok",), "yes"),
+        ("check-report", check, ("hash",), "not a checksum"),
         ("check-report", check, ("findings", 0, "severity"), "info"),
         ("check-report", check, ("findings", 0, "x"), 1),
         ("check-report", check, ("findings", 0, "example"), {"module": 1}),

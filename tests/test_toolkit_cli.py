@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from spor.cli import cli
 
-from .conftest import EXAMPLES, HEATING, ROOT, RULES
+from .conftest import EXAMPLES, HEATING, ROOT, RULES, edited_copy
 
 
 def spor(*args):
@@ -28,11 +28,7 @@ def _copy(folder, source):
     shutil.copytree(source, folder)
 
     def edit(file, old, new):
-        path = folder / file
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return folder
+        return edited_copy(source, folder, file, old, new)
 
     edit.folder = folder
     return edit
@@ -136,10 +132,14 @@ def test_test_command_selection_coverage_threshold_and_json():
         "payroll-was-it-sent",
         "payroll-delivered-but-bounced",
         "incomplete-payroll-never-asks-setting",
+        "payroll-levert-assumes-no-rejection",
+        "payroll-not-on-agro24-warns",
     }
     assert data["coverage"]["percent"] < 90 and result.exit_code == 1
     transport = next(f for f in data["coverage"]["files"] if f["file"] == "20-transport.yaml")
     assert "transport-setting-external-not-moved" in transport["rules_not_fired"]
+    outcomes = next(f for f in data["coverage"]["files"] if f["file"] == "50-outcomes.yaml")
+    assert "outcome-rejected-builtin assumes bounce_reason" in outcomes["assumptions_not_made"]
 
 
 def test_test_command_error_for_an_unreadable_case(tmp_path):
@@ -170,16 +170,18 @@ def _facts(rule):
 def test_diff_lists_changed_cases(shipped_copy):
     folder = shipped_copy(
         "40-investigate.yaml",
-        "      bounce_received: yes\n    then:\n      investigate: bounce_message",
-        "      bounce_received: yes\n    then:\n      investigate: vendor_support",
+        "      bounce_received: {assume: yes}\n    then:\n      investigate: bounce_message",
+        "      bounce_received: {assume: yes}\n    then:\n      investigate: vendor_support",
     )
     result = spor("diff", RULES, folder, EXAMPLES)
     assert result.exit_code == 1
     assert "CHANGED tax-builtin-rejected" in result.output
     assert "    facts.investigate: bounce_message -> vendor_support" in result.output
     assert "    outcome: rejected_builtin -> rejected_without_bounce" in result.output
-    # the six decided rejections, and the five incomplete cases that no longer miss bounce_reason
-    assert result.output.splitlines()[-1] == f"11 of {len(list(EXAMPLES.iterdir()))} case(s) changed"
+    # an assumption the edit no longer reaches is a difference too
+    assert "    assumed: [bounce_received, bounce_reason] -> [bounce_received]" in result.output
+    # the nine cases that reach a rejection's message (two of them by assumption)
+    assert result.output.splitlines()[-1] == f"9 of {len(list(EXAMPLES.iterdir()))} case(s) changed"
     assert spor("diff", RULES, RULES).exit_code == 0
 
 

@@ -38,6 +38,14 @@ def load_rulebase(folder=None):
     return load(folder)
 
 
+def decide(facts, rules=None, **case):
+    """Decide one case from Python exactly as ``spor run`` does (``spor.api.decide``): values are validated and
+    normalised as in a case file, and a bad one raises InputError with the CLI's message."""
+    from spor.api import decide as api_decide
+
+    return api_decide(facts, rules, **case)
+
+
 def __getattr__(name):  # lazy: importing the package should not start the engine
     if name == "Evaluator":
         from spor.inference.evaluate import Evaluator

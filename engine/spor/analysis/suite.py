@@ -3,9 +3,10 @@
 ``spor test`` discovers case files that carry an ``expect`` block, runs
 each, and reports per case PASS, FAIL (with the expected and actual value
 of each differing field) or ERROR (the case file cannot be read). Coverage
-counts, per rule file, the rules the cases fired, the outcomes they reached
-and the values they saw (given or derived), as ``opa test --coverage`` does
-for policies.
+counts, per rule file, the rules the cases fired, the outcomes they reached,
+the values they saw (given or derived) and the assumptions they made (each
+fact a rule can read as unknown), as ``opa test --coverage`` does for
+policies.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from spor.analysis.expect import compare
 from spor.common.errors import InputError, Problem
 from spor.common.records import field, record
+from spor.inference.assumptions import unknown_reads
 from spor.inference.evaluate import Evaluator, Result
 from spor.rulebase.cases import Normaliser, case_files, load_case
 from spor.rulebase.model import Rulebase
@@ -37,7 +39,10 @@ def discover(paths) -> list:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(case_files(path))
+            inside = case_files(path)
+            if not inside:
+                problems.append(Problem(str(raw), "holds no case files (*.yaml, *.yml, *.json)"))
+            found.extend(inside)
         elif path.exists():
             found.append(path)
         else:
@@ -81,9 +86,10 @@ class FileCoverage:
     rules: list = field(default_factory=list)  # (rule id, fired?)
     outcomes: list = field(default_factory=list)  # (outcome id, reached?)
     values: list = field(default_factory=list)  # ("fact = value", seen?)
+    assumptions: list = field(default_factory=list)  # ("rule assumes fact", made?)
 
     def counts(self) -> tuple:
-        items = self.rules + self.outcomes + self.values
+        items = self.rules + self.outcomes + self.values + self.assumptions
         return sum(1 for _, hit in items if hit), len(items)
 
     @property
@@ -97,6 +103,7 @@ def coverage(rulebase: Rulebase, runs: list) -> list:
     fired: set[str] = set()
     reached: set[str] = set()
     seen: set[tuple[str, str]] = set()
+    made: set[tuple[str, str]] = set()
     for run in runs:
         if run.result is None:
             continue
@@ -104,9 +111,13 @@ def coverage(rulebase: Rulebase, runs: list) -> list:
         if run.result.outcome:
             reached.add(run.result.outcome.id)
         seen.update(run.result.facts.items())
+        made.update((a.rule.id, a.fact) for a in run.result.assumed)
     files = {name: FileCoverage(Path(name).name) for name in rulebase.files}
+    reads = unknown_reads(rulebase)
     for rule in rulebase.rules:
         files[rule.file].rules.append((rule.id, rule.id in fired))
+        for name in reads.get(rule.index, ()):
+            files[rule.file].assumptions.append((f"{rule.id} assumes {name}", (rule.id, name) in made))
     for outcome in rulebase.outcomes.values():
         files[outcome.file].outcomes.append((outcome.id, outcome.id in reached))
     for fact in rulebase.facts.values():

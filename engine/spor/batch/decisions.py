@@ -79,7 +79,10 @@ class DecisionCache:
             return tuple(get(name) for name in self.names)
 
     def get(self, facts: dict) -> Decision:
-        key = self.key(facts)
+        return self.lookup(self.key(facts), facts)
+
+    def lookup(self, key: str | tuple, facts: dict) -> Decision:
+        """The decision for ``facts``, whose key is ``key``: from the cache, or decided now and kept."""
         found = self.entries.get(key)
         if found is None:
             found = self.put(key, self.decide(facts))
@@ -144,11 +147,18 @@ def _key_text(key: str) -> str:
     return text
 
 
-def decide_record(cache: DecisionCache, item):
+def decide_record(cache: DecisionCache, item, key=None):
     """The decision for a record's case, an EngineFailure's message, or None for a record that is an error."""
     if item.case is None:
         return None
     try:
-        return cache.get(item.case.facts)
+        return cache.lookup(cache.key(item.case.facts) if key is None else key, item.case.facts)
     except EngineFailure as exc:
         return str(exc)
+
+
+def keyed(cache: DecisionCache, items):
+    """(record, key of its facts, decision) for each record, in order, deciding in this process."""
+    for item in items:
+        key = None if item.case is None else cache.key(item.case.facts)
+        yield item, key, decide_record(cache, item, key)

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from spor import __version__
-from spor.batch.inputs import ALL_SUFFIXES
+from spor.batch.inputs import ALL_SUFFIXES, STDIN
 from spor.common.errors import Problem, shown
 from spor.common.files import atomic_write, files_in, same_file
 
@@ -28,6 +28,8 @@ def input_files(inputs: list) -> list[Path]:
     """Every file the inputs stand for: the files named, and the files a folder stands for (``files.files_in``)."""
     found: list[Path] = []
     for raw in inputs:
+        if str(raw) == STDIN:
+            continue  # standard input: no file
         path = Path(raw)
         found += files_in(path, ALL_SUFFIXES) if path.is_dir() else [path]
     return found
@@ -88,9 +90,20 @@ def write_run_record(out: Path, record: dict) -> None:
     atomic_write(sidecar(out), json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
+def empty_folders(inputs: list) -> list[Problem]:
+    """An input folder that holds no case, JSON Lines or CSV file is a mistake (a wrong path), not an empty batch."""
+    return [
+        Problem(shown(raw), "holds no case, JSON Lines or CSV files (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)")
+        for raw in inputs
+        if str(raw) != STDIN and Path(raw).is_dir() and not files_in(Path(raw), ALL_SUFFIXES)
+    ]
+
+
 def resume_problem(out: Path, record: dict) -> Problem | None:
     """Why ``out`` cannot be resumed by a run with ``record``, naming what changed; or None."""
     where = shown(out)
+    if STDIN in record["arguments"]:
+        return Problem(where, "cannot resume a run that read standard input: what it read is gone")
     try:
         with open(sidecar(out), encoding="utf-8") as handle:
             before = json.load(handle)

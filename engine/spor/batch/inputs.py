@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
@@ -20,6 +21,7 @@ from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 csv.field_size_limit(MAX_CASE_BYTES)  # a cell may be as long as a case file may be
+STDIN, STDIN_NAME = "-", "<stdin>"  # an input of "-" is JSON Lines read from standard input
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 ALL_SUFFIXES = (*CASE_SUFFIXES, *JSONL_SUFFIXES, ".csv")
 META_COLUMNS = ("id", "title", "notes")
@@ -39,6 +41,9 @@ class Record:
 def records(paths, normaliser: Normaliser, exclude=None):
     """Yield a Record for every record of every input, in input order (``exclude``: the output file)."""
     for raw in paths:
+        if str(raw) == STDIN:  # JSON Lines on standard input
+            yield from _jsonl(None, normaliser)
+            continue
         path = Path(raw)
         if path.is_dir():  # case files, JSON Lines and CSV files inside, by the one folder policy (files.files_in)
             for file in files_in(path, ALL_SUFFIXES, exclude=exclude):  # never the results being written
@@ -94,12 +99,14 @@ _decode = json.JSONDecoder(
 ).decode  # one decoder: json.loads makes one per call
 
 
-def _jsonl(path: Path, normaliser):
-    name = shown(path)
-    if not path.is_file():
+def _jsonl(path: Path | None, normaliser):
+    """The records of a JSON Lines file, or of standard input (``path`` None)."""
+    name = shown(path) if path is not None else STDIN_NAME
+    if path is not None and not path.is_file():
         yield Record(name, problems=[Problem(name, "no such file")])
         return
-    for number, line in _lines(path):
+    lines = _lines(path) if path is not None else bounded_lines(sys.stdin.buffer, MAX_CASE_BYTES)
+    for number, line in lines:
         source = f"{name}:{number}"
         if line is None:
             yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])

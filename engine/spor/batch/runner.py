@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import closing
 
-from spor.batch.decisions import Decision, DecisionCache, decide_record
+from spor.batch.decisions import Decision, DecisionCache, keyed
 from spor.batch.inputs import Record, records
 from spor.common.errors import InputError, Problem
 from spor.common.records import field, record
@@ -113,11 +113,11 @@ def run(plan: Plan, writer, stream, on_record=None) -> Summary:
 
         stream_of = decided(items, cache, plan.jobs)
     else:
-        stream_of = ((item, decide_record(cache, item)) for item in items)
+        stream_of = keyed(cache, items)
     flushed = time.monotonic()
     with closing(stream_of):  # a failure while writing stops the worker processes at once, not at exit
-        for item, decision in stream_of:
-            _emit(item, decision, writer, summary, evaluator.rulebase.summary)
+        for item, key, decision in stream_of:
+            _emit(item, key, decision, writer, summary, evaluator.rulebase.summary)
             now = time.monotonic()
             if item.alone or now - flushed >= FLUSH_SECONDS:
                 stream.flush()
@@ -160,7 +160,7 @@ def _pending(items, done, done_count: int, first_input: str):
         )
 
 
-def _emit(item, decision, writer, summary, counted) -> None:
+def _emit(item, key, decision, writer, summary, counted) -> None:
     """Write one output record: the decision, or an error record."""
     if isinstance(decision, str):
         item = Record(
@@ -170,7 +170,7 @@ def _emit(item, decision, writer, summary, counted) -> None:
         )
     elif decision is not None:
         summary.add(decision, counted)
-        writer.decision(item.case, item.source, decision)
+        writer.decision(item.case, item.source, decision, key)
     if item.case is None or item.problems:
         summary.add_error()
         writer.error(error_record(item.source, item.case_id, item.problems))

@@ -168,7 +168,7 @@ class _Workers:
 
 
 def decided(items, cache, jobs: int):
-    """(record, decision) for each record of ``items``, in order, the engine running in ``jobs`` processes."""
+    """(record, key, decision) for each record of ``items``, in order, the engine running in ``jobs`` processes."""
     workers = _Workers(jobs, cache)
     try:
         yield from _decided(items, cache, workers)
@@ -201,7 +201,7 @@ def _decided(items, cache, workers):
     def written():
         while pending and pending[0][1] not in waiting:
             item, key = pending.popleft()
-            yield item, _found(cache, failed, item, key)
+            yield item, key, _found(cache, failed, item, key)
 
     for count, item in enumerate(items):
         key = None if item.case is None else cache.key(item.case.facts)
@@ -234,4 +234,4 @@ def _found(cache, failed, item, key):
 
     if key is None:
         return None
-    return cache.entries.get(key) or failed.get(key) or decide_record(cache, item)
+    return cache.entries.get(key) or failed.get(key) or decide_record(cache, item, key)

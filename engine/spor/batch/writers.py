@@ -27,19 +27,31 @@ class JsonlWriter:
 
     needs_data = False  # writes a decision's JSON pieces, not its data
 
+    MAX_TAILS = 20_000  # lines' tails kept; beyond, a tail is made again for each record (memory stays flat)
+
     def __init__(self, stream, rulebase, header=True):
         self.stream = stream
+        self.tails: dict = {}  # key of a record's facts -> (its Decision, the line after the record's own fields)
         self.names = tuple(rulebase.facts)
         self.pairs = {
             name: {value: f"{encode_string(name)}: {encode_string(value)}" for value in fact.value_ids()}
             for name, fact in rulebase.facts.items()
         }
 
-    def decision(self, case, source: str, decision: Decision) -> None:
-        self.stream.write(
-            f"{record_head(case.id, source, case.title, case.notes)}, {', '.join(decision.before)}, "
-            f'"{FACTS}": {decision.facts_text(self.given(case.facts))}, {", ".join(decision.after)}}}\n'
-        )
+    def decision(self, case, source: str, decision: Decision, key=None) -> None:
+        """Write one result. Everything after the record's own fields depends only on its facts, that is on their
+        ``key``: for a key seen before with the same decision, that text is written as it was made then."""
+        kept = self.tails.get(key)
+        if kept is not None and kept[0] is decision:
+            tail = kept[1]
+        else:
+            tail = (
+                f", {', '.join(decision.before)}, "
+                f'"{FACTS}": {decision.facts_text(self.given(case.facts))}, {", ".join(decision.after)}}}\n'
+            )
+            if key is not None and len(self.tails) < self.MAX_TAILS:
+                self.tails[key] = (decision, tail)
+        self.stream.write(record_head(case.id, source, case.title, case.notes) + tail)
 
     def given(self, facts: dict) -> str:
         """The record's facts as JSON, in the rulebase's order (the same text as json.dumps of them in that order)."""
@@ -64,7 +76,7 @@ class CsvWriter:
         if header:
             self.writer.writerow(csv_header(self.facts))
 
-    def decision(self, case, source: str, decision: Decision) -> None:
+    def decision(self, case, source: str, decision: Decision, key=None) -> None:
         data = decision.data
         assert data is not None  # needs_data: the cache keeps every decision's data for this writer
         own = dict(zip(RECORD_FIELDS, (case.id, source, case.title, case.notes)))

@@ -24,9 +24,11 @@ COMMANDS = {
     "check": "spor.cli.check:check",
     "diff": "spor.cli.diff:diff",
     "evidence": "spor.cli.evidence:evidence",
+    "fmt": "spor.cli.fmt:fmt",
     "graph": "spor.cli.graph:graph",
     "run": "spor.cli.run:run",
     "schema": "spor.cli.schema:schema",
+    "serve": "spor.cli.serve:serve",
     "test": "spor.cli.test:test_cmd",
 }
 

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from spor.cli.common import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_OK, earn, lang_option, load_rules, rules_option
+from spor.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    assume_option,
+    earn,
+    lang_option,
+    load_rules,
+    rules_option,
+)
 from spor.common.errors import InputError, Problem
 
 
@@ -33,10 +42,18 @@ from spor.common.errors import InputError, Problem
     show_default=True,
     help="Run the engine in this many worker processes (the output is the same, in input order).",
 )
+@assume_option
 def batch(
-    inputs: tuple, out_path: str | None, fmt: str, lang: str, resume: bool, rules_dir: str | None, jobs: int
+    inputs: tuple,
+    out_path: str | None,
+    fmt: str,
+    lang: str,
+    resume: bool,
+    rules_dir: str | None,
+    jobs: int,
+    no_assume: bool,
 ) -> None:
-    """Diagnose many cases: folders of case files, JSON Lines files, CSV files.
+    """Diagnose many cases: folders of case files, JSON Lines files, CSV files (- reads JSON Lines from stdin).
 
     One output record per input record, in input order: a result, or an
     error record with the record's source and what was wrong. Results are
@@ -61,7 +78,12 @@ def batch(
     previous = signal.signal(signal.SIGTERM, stop)  # from the start: a stop while resuming counts is one too
     out = None
     try:
-        missing = [Problem(str(raw), "no such file or folder") for raw in inputs if not Path(raw).exists()]
+        missing = [
+            Problem(str(raw), "no such file or folder") for raw in inputs if raw != "-" and not Path(raw).exists()
+        ]
+        missing += guard.empty_folders(list(inputs))
+        if inputs.count("-") > 1:
+            missing.append(Problem("-", "standard input can be read once: give - once"))
         if missing:
             raise InputError(missing)
         if resume and not out_path:
@@ -72,8 +94,9 @@ def batch(
             raise InputError([refused])
         loaded = load_rules(rules_dir)
         rulebase = loaded.rulebase
-        evaluator, normaliser = Evaluator(rulebase), Normaliser(rulebase)
-        record = guard.run_record(list(inputs), target, loaded.key, fmt, lang) if target else {}
+        evaluator, normaliser = Evaluator(rulebase, assume=not no_assume), Normaliser(rulebase)
+        key = loaded.key + (" --no-assume" if no_assume else "")  # without assumptions it answers as another rulebase
+        record = guard.run_record(list(inputs), target, key, fmt, lang) if target else {}
         done_count, keep, kept = 0, 0, None
         if resume and target and target.exists():
             refused = (

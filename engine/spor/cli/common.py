@@ -11,11 +11,12 @@ traceback is never shown.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from spor.common.errors import Problem
+from spor.common.errors import InputError, Problem, shown
 from spor.rulebase.loader import Loaded
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -37,10 +38,35 @@ def say_problems(problems: Iterable[Problem]) -> None:
 
 
 def load_rules(rules_dir: str | None) -> Loaded:
-    """The rulebase of ``--rules`` (default: the shipped one), from the caches when its files did not change."""
-    from spor.api import load_cached
+    """The rulebase of ``--rules``, else the one ``api.find_rules`` finds (SPOR_RULES, a ``rules/`` folder here or
+    above, the shipped one), from the caches when its files did not change."""
+    from spor.api import find_rules, load_cached
 
-    return load_cached(rules_dir)
+    return load_cached(find_rules(rules_dir)[0])
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as a person would name it here: relative to the current folder when inside it."""
+    try:
+        relative = folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return shown(folder)
+    return shown(relative) + "/" if str(relative) != "." else "./"
+
+
+def examples_for(rules_dir: str | None, paths: tuple) -> list:
+    """The case files a command was given, or else the ``examples/`` beside the rulebase it uses."""
+    if paths:
+        return list(paths)
+    from spor.api import examples_beside, find_rules
+
+    rules, how = find_rules(rules_dir)
+    folder = examples_beside(rules) if how != "shipped" else Path("examples")  # the shipped rulebase has none
+    if not folder.is_dir():
+        raise InputError(
+            [Problem(shown(folder), "no such folder: give case files, or run beside a rulebase that has examples/")]
+        )
+    return [str(folder)]
 
 
 def rules_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,7 +75,7 @@ def rules_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "rules_dir",
         type=click.Path(file_okay=False),
         default=None,
-        help="Rulebase folder (default: the shipped rulebase).",
+        help="Rulebase folder (default: $SPOR_RULES, else a rules/ folder here or in a parent, else the shipped one).",
     )(func)
 
 
@@ -57,10 +83,27 @@ def lang_option(help_text: str = "Language of the output.") -> Callable[[Callabl
     return click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help=help_text)
 
 
+def assume_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--no-assume, for run, ask and batch: no rule reads an unknown fact as an answer."""
+    return click.option(
+        "--no-assume",
+        "no_assume",
+        is_flag=True,
+        help="Make no assumptions: a fact the rules would read as unknown (and say so) must be answered.",
+    )(func)
+
+
 def evidence_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--evidence (repeatable) and --recipient, for run and ask."""
+    """--evidence (repeatable), --recipient and --evidence-wins, for run and ask."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--evidence-wins",
+            "evidence_wins",
+            is_flag=True,
+            help="With --evidence: where the evidence and the case disagree, use the evidence's value "
+            "(by default the case's answer wins).",
+        )(func)
         func = click.option(
             "--recipient", default=None, help="With --evidence: use only what the evidence says about this address."
         )(func)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from spor.cli.common import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, earn, load_rules, say_problems
+from spor.cli.common import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, earn, examples_for, load_rules, say_problems
 
 
 @click.command()
@@ -24,10 +24,10 @@ def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str) -> None:
     """
     from spor.analysis.impact import impact
     from spor.analysis.suite import discover
-    from spor.output.reports import diff_json
+    from spor.output.reports import diff_json, diff_text
 
     old, new = load_rules(old_rules).rulebase, load_rules(new_rules).rulebase
-    entries = impact(old, new, discover(cases or ["examples"]))
+    entries = impact(old, new, discover(examples_for(new_rules, cases)))
     changed = [e for e in entries if e.differences]
     broken = [e for e in entries if e.problems]
     code = earn(EXIT_INPUT if broken else EXIT_INCOMPLETE if changed else EXIT_OK)
@@ -35,11 +35,7 @@ def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str) -> None:
         for e in entries:
             click.echo(json.dumps(diff_json(e), ensure_ascii=False))
     else:
-        for e in changed:
-            click.echo(f"CHANGED {e.case_id} ({e.source})")
-            for d in e.differences:
-                click.echo(f"    {d}")
-        click.echo(f"{len(changed)} of {len(entries)} case(s) changed")
+        click.echo("\n".join(diff_text(entries)))
     for e in broken:
         say_problems(e.problems)
     sys.exit(code)

@@ -14,6 +14,10 @@ from spor.common.records import record
 REPORT, EVENTS, NOT_REPORT, UNREAD = "report", "events", "not_report", "unread"
 
 
+# the warning codes that say a fact came from evidence, not from the agent (text output marks those facts)
+FROM_EVIDENCE = ("from_evidence", "evidence_replaces_open", "evidence_wins")
+
+
 @record
 class Finding:
     """One recipient's fate as a piece of evidence tells it."""

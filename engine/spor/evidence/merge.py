@@ -28,7 +28,7 @@ from spor.common.errors import InputError, Problem, shown
 from spor.common.files import JSON_LINES_SUFFIXES, files_in, strip_bom
 from spor.common.reader import read_bytes
 from spor.common.records import field, record
-from spor.evidence.findings import EVENTS, REPORT, Finding, Mapped
+from spor.evidence.findings import EVENTS, FROM_EVIDENCE, REPORT, Finding, Mapped
 from spor.evidence.spec import evidence_spec
 from spor.inference.evaluate import Notice
 
@@ -39,7 +39,6 @@ EVENT_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 SUFFIXES = (".eml", *EVENT_SUFFIXES)  # the files a folder of evidence stands for
 HEADER_START = (b"From ", b"Return-Path:", b"Received:")
 # the notices that say a fact's value came from the evidence (filled in, or replacing the case's)
-FROM_EVIDENCE = ("from_evidence", "evidence_replaces_open", "evidence_wins")
 
 
 @record

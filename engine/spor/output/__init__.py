@@ -3,5 +3,5 @@
 from spor.common.lazy import submodules
 
 # its public modules, each imported when first used, so that a command starts fast
-__all__ = ["evidence", "layout", "record", "reports", "text"]
+__all__ = ["ci", "evidence", "layout", "record", "reports", "text"]
 __getattr__ = submodules(__name__, __all__)

@@ -23,6 +23,8 @@ def example_text(facts: dict, indent: str = "      ") -> str:
 def check_json(report: CheckReport) -> dict:
     return {
         "rulebase": report.rulebase_id,
+        "folder": report.folder,
+        "hash": report.digest or None,
         "ok": not report.failed,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
@@ -39,13 +41,29 @@ def check_text(report: CheckReport) -> list:
             lines.append(example_text(finding.example))
     errors, warnings = len(report.errors), len(report.warnings)
     if report.rulebase_id is None:
-        lines.append(f"{errors} error(s): the rulebase cannot be loaded")
+        lines.append(f"{errors} error(s): the rulebase in {report.folder} cannot be loaded")
     else:
         lines.append(
-            f"{report.rulebase_id}: {report.rules} rules, {errors} error(s), {warnings} warning(s)"
+            f"{report.rulebase_id} ({report.folder}, {report.digest}): {report.rules} rules, "
+            f"{errors} error(s), {warnings} warning(s)"
             + (" (warnings count as errors: --strict)" if report.strict and warnings else "")
         )
+    lines += not_analysed_note(report)
     return lines
+
+
+def not_analysed_note(report: CheckReport) -> list:
+    """The note under ``spor check``'s summary when the verifier's budget stopped it: what was not analysed."""
+    stopped = report.not_analysed
+    if not stopped:
+        return []
+    shown = ", ".join(f"{f.decision} ({len(f.rules)} rule{'s' if len(f.rules) != 1 else ''})" for f in stopped)
+    return [
+        f"note: the check stopped at its budget: {len(stopped)} decision(s) not fully analysed: {printable(shown)}.",
+        "      The findings above hold, but these decisions may have more. Simplify their rules (a value",
+        "      list for an 'any' of one-value tests; a derived fact for a part many rules share), or give",
+        "      the check more work units with --budget.",
+    ]
 
 
 def test_json(report: SuiteReport) -> dict:
@@ -78,6 +96,7 @@ def test_json(report: SuiteReport) -> dict:
                     "rules_not_fired": [n for n, hit in c.rules if not hit],
                     "outcomes_not_reached": [n for n, hit in c.outcomes if not hit],
                     "values_not_seen": [n for n, hit in c.values if not hit],
+                    "assumptions_not_made": [n for n, hit in c.assumptions if not hit],
                 }
                 for c in report.files
             ],
@@ -95,7 +114,7 @@ def test_text(report: SuiteReport) -> list:
         lines += [f"    {problem}" for problem in run.problems]
     percent = report.percent
     if percent is not None:
-        lines.append("\nCoverage (rules fired, outcomes reached, values seen):")
+        lines.append("\nCoverage (rules fired, outcomes reached, values seen, assumptions made):")
         for c in report.files:
             hit, total = c.counts()
             lines.append(f"  {c.file:<24} {hit:>4}/{total:<4} {c.percent:6.1f}%")
@@ -103,6 +122,7 @@ def test_text(report: SuiteReport) -> list:
                 ("rule not fired", c.rules),
                 ("outcome not reached", c.outcomes),
                 ("value not seen", c.values),
+                ("assumption not made", c.assumptions),
             ):
                 lines += [f"      {kind}: {name}" for name, ok in items if not ok]
         lines.append(f"  {'total':<24} {'':>9} {percent:6.1f}%")
@@ -112,7 +132,17 @@ def test_text(report: SuiteReport) -> list:
     summary = f"{report.count('pass')} passed, {failed} failed"
     if report.count("skip"):
         summary += f", {report.count('skip')} skipped"
-    return lines + [summary]
+    return [printable(line, lines=True) for line in lines] + [summary]
+
+
+def diff_text(entries) -> list:
+    """``spor diff``'s lines: each changed case and its differences, then how many changed."""
+    changed = [e for e in entries if e.differences]
+    lines = []
+    for entry in changed:
+        lines.append(printable(f"CHANGED {entry.case_id} ({entry.source})"))
+        lines += [printable(f"    {d}") for d in entry.differences]
+    return lines + [f"{len(changed)} of {len(entries)} case(s) changed"]
 
 
 def diff_json(entry) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spor.common.errors import printable
 from spor.common.messages import text as t
-from spor.evidence.merge import FROM_EVIDENCE
+from spor.evidence.findings import FROM_EVIDENCE
 from spor.inference.evaluate import Result
 from spor.output.evidence import lines as evidence_lines
 from spor.output.layout import wrap

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spor.common import schemas
-from spor.common.errors import InputError, Problem
-from spor.common.files import DOCUMENT_SUFFIXES, atomic_write, files_in
+from spor.common.errors import InputError, Problem, shown
+from spor.common.files import DOCUMENT_SUFFIXES, JSON_LINES_SUFFIXES, atomic_write, files_in
 from spor.common.reader import Document, read_document
 from spor.common.records import field, record
 from spor.common.suggest import closest
@@ -22,6 +22,7 @@ from spor.rulebase.model import OUTCOME, Rulebase
 
 MAX_CASE_BYTES = 1 << 20
 CASE_SUFFIXES = DOCUMENT_SUFFIXES
+MANY_CASES = (*JSON_LINES_SUFFIXES, ".csv")  # files of many cases, read by spor batch alone
 
 
 def case_files(folder: Path) -> list:
@@ -32,11 +33,17 @@ def case_files(folder: Path) -> list:
 def case_paths(arguments) -> list:
     """Command-line case arguments as paths: a folder stands for its case files; files and ``-`` stay as given."""
     paths: list = []
+    problems = []
     for argument in arguments:
         if argument != "-" and Path(argument).is_dir():
-            paths += map(str, case_files(Path(argument)))
+            found = case_files(Path(argument))
+            if not found:
+                problems.append(Problem(shown(argument), "holds no case files (*.yaml, *.yml, *.json)"))
+            paths += map(str, found)
         else:
             paths.append(argument)
+    if problems:
+        raise InputError(problems)
     return paths
 
 
@@ -172,6 +179,10 @@ def _expect(data, doc, normaliser, problems):
 
 def load_case(path, normaliser: Normaliser, *, stream=None, name: str | None = None) -> Case:
     """Read a case file (``-`` with ``stream`` for standard input)."""
+    suffix = Path(str(path)).suffix.lower()
+    if stream is None and suffix in MANY_CASES:
+        kind = "CSV" if suffix == ".csv" else "JSON Lines"
+        raise InputError([Problem(shown(path), f"is a {kind} file of many cases, one per line: give it to spor batch")])
     doc = read_document(path, name=name, max_bytes=MAX_CASE_BYTES, stream=stream)
     return case_from_document(doc, normaliser)
 

@@ -10,6 +10,7 @@ found is reported (file, line, column, message), not just the first.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,12 +87,12 @@ def _load_keyed(
         try:
             docs = {str(path): cache.thaw(str(path), entry) for path, entry in zip(files, stored)}
             loaded = Joiner(folder, docs, checked=True, extensions=extensions).join()
-            loaded.key = key
+            loaded.key, loaded.digest = key, digest(files, blobs)
             return loaded
         except Exception:  # a damaged cache entry: read the files themselves (and replace the entry)
             pass
     loaded = _load_files(folder, files, blobs, extensions)
-    loaded.key = key
+    loaded.key, loaded.digest = key, digest(files, blobs)
     why = cache.distrust() if cache.enabled() else None
     if why is None:
         cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
@@ -127,6 +128,14 @@ def _load_files(folder: Path, files: list, blobs: list, extensions: Sequence[Ext
     loaded = Joiner(folder, docs, extensions=extensions).join()
     loaded.docs = docs
     return loaded
+
+
+def digest(files: list, blobs: list) -> str:
+    """A short checksum of a rulebase's content (its files' names and bytes), to name which rulebase was used."""
+    crc = 0
+    for path, blob in zip(files, blobs):
+        crc = zlib.crc32(blob or b"", zlib.crc32(path.name.encode("utf-8", "surrogateescape"), crc))
+    return f"{crc:08x}"
 
 
 _CACHE: dict = {}

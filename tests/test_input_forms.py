@@ -1,0 +1,57 @@
+"""Input forms are the same for every command: - reads standard input, an empty folder is a mistake, and a file of
+many cases is sent to spor batch with a hint instead of a YAML parse error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from spor.cli import cli
+
+from .conftest import HEATING
+
+
+def spor(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def test_batch_reads_json_lines_from_standard_input():
+    lines = "".join(json.dumps({"id": f"c{i}", "facts": {"building": "cabin"}}) + "\n" for i in range(3))
+    result = spor("batch", "--rules", HEATING, "--lang", "en", "-", input=lines)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["case"] for r in records] == ["c0", "c1", "c2"] and [r["source"] for r in records] == [
+        "<stdin>:1",
+        "<stdin>:2",
+        "<stdin>:3",
+    ]
+    assert "3 records" in result.stderr
+
+
+def test_a_run_from_standard_input_cannot_be_resumed(tmp_path):
+    out = tmp_path / "out.jsonl"
+    line = json.dumps({"facts": {"building": "cabin"}}) + "\n"
+    assert spor("batch", "--rules", HEATING, "-", "--out", out, input=line).exit_code in (0, 1)
+    result = spor("batch", "--rules", HEATING, "-", "--out", out, "--resume", input=line)
+    assert result.exit_code == 2 and "cannot resume a run that read standard input" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "batch", "test", "evidence"])
+def test_an_empty_folder_is_a_usage_error_for_every_command(tmp_path, command):
+    (tmp_path / "notes.txt").write_text("not a case", encoding="utf-8")
+    result = spor(command, "--rules", HEATING, tmp_path)
+    assert result.exit_code == 2 and f"{tmp_path}: " in result.stderr and "no " in result.stderr
+
+
+def test_diff_of_an_empty_folder_is_a_usage_error(tmp_path):
+    result = spor("diff", HEATING, HEATING, tmp_path)
+    assert result.exit_code == 2 and "holds no case files" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["tickets.jsonl", "tickets.ndjson", "tickets.csv"])
+def test_run_sends_a_file_of_many_cases_to_batch(tmp_path, name):
+    path = tmp_path / name
+    path.write_text('{"facts": {"building": "cabin"}}\n{"facts": {"building": "flat"}}\n', encoding="utf-8")
+    result = spor("run", "--rules", HEATING, path)
+    assert result.exit_code == 2 and "give it to spor batch" in result.stderr
