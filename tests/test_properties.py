@@ -7,8 +7,6 @@ of the shipped rulebase's 38,880 cases is in test_shipped_rulebase.py."""
 from __future__ import annotations
 
 import json
-import math
-import random
 
 import yaml
 from click.testing import CliRunner
@@ -22,7 +20,7 @@ from spor.rulebase.cases import case_from_document
 from spor.rulebase.model import OUTCOME
 from spor.rulebase.vocabulary import words
 
-from .conftest import HEATING
+from .conftest import HEATING, assert_every_partial_case_answers_alike_in_any_order
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -134,20 +132,7 @@ def test_huge_strings_and_exponent_numbers_are_refused():
 
 
 def test_every_combination_in_any_order_gives_the_same_answer(heating_rulebase, heating_evaluator):
-    import itertools
-
-    rulebase, evaluator = heating_rulebase, heating_evaluator
-    inputs = [f for f in rulebase.facts.values() if not f.derived]
-    cases = [
-        {f.id: v for f, v in zip(inputs, values) if v is not None}
-        for values in itertools.product(*((None, *f.value_ids()) for f in inputs))
-    ]
-    first = [as_json(evaluator.evaluate(c)) for c in cases]
-    order = list(range(len(cases)))
-    random.Random(11).shuffle(order)
-    for i in order:
-        assert as_json(evaluator.evaluate(cases[i])) == first[i]
-    assert len(cases) == math.prod(len(f.values) + 1 for f in inputs)  # every partial case, none skipped
+    assert_every_partial_case_answers_alike_in_any_order(heating_rulebase, heating_evaluator)
 
 
 def test_yaml_round_trip_of_results_facts_reproduces_them(heating_normaliser):

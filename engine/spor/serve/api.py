@@ -66,16 +66,10 @@ async def decide_endpoint(request: Request) -> Response:
 
 @guarded
 async def evidence_endpoint(request: Request) -> Response:
-    from spor.serve.uploads import MAX_FILES, MAX_UPLOAD, as_json, display_name, read_uploads, unread
+    from spor.serve.uploads import as_json, read_uploads, unread, uploaded
 
     lang = query_lang(request)
-    body.require_type(request, body.FORM_TYPES)
-    data = await body.read_body(request, MAX_UPLOAD)
-    form = await body.read_form(request, data, MAX_FILES)
-    files: list = []
-    taken: set = set()
-    for index, (_, upload) in enumerate(body.uploads(form), 1):
-        files.append((display_name(upload.filename, index, taken), await upload.read()))
+    files = await uploaded(request)
     if not files:
         raise Refused.one(
             422, "no file in the form: send one or more files (a returned message .eml, or an event log)", ("form",)

@@ -16,7 +16,6 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from spor.common.messages import LANGS
-from spor.serve import body
 from spor.serve.core import Failed, Refused, Service, log_failure
 from spor.serve.state import State, read_state
 from spor.serve.views import evidence_view, message_view, page
@@ -62,20 +61,12 @@ async def home(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     """Read uploaded evidence and show what it says, with the facts it fills in and a button to go on."""
     from spor.evidence.merge import merge
-    from spor.serve.uploads import MAX_FILES, MAX_UPLOAD, display_name, read_uploads
+    from spor.serve.uploads import read_uploads, uploaded
 
     service = service_of(request)
     try:
         state = read_state(service, request.query_params.multi_items())
-        body.require_type(request, body.FORM_TYPES)
-        data = await body.read_body(request, MAX_UPLOAD)
-        form = await body.read_form(request, data, MAX_FILES)
-        files: list = []
-        taken: set = set()
-        for index, (_, item) in enumerate(body.uploads(form), 1):
-            content = await item.read()
-            if content or item.filename:
-                files.append((display_name(item.filename, index, taken), content))
+        files = await uploaded(request)
         if not files:
             raise Refused.one(422, word("evidence_none", state.lang), ("form", "file"))
         readings = await to_thread.run_sync(read_uploads, files, service.rulebase)

@@ -13,13 +13,32 @@ import re
 import tempfile
 from pathlib import Path
 
+from starlette.requests import Request
+
 from spor.common.errors import shown
 from spor.evidence.merge import MAX_MESSAGE_BYTES, SUFFIXES, Reading, merge, read_evidence
 from spor.rulebase.model import Rulebase
+from spor.serve import body
 
 MAX_UPLOAD = MAX_MESSAGE_BYTES  # one request's whole body: the most the reader takes of one returned message
 MAX_FILES = 20
 MAX_NAME = 100
+
+
+async def uploaded(request: Request) -> list[tuple[str, bytes]]:
+    """The files of an evidence form, each with the name it is shown by, for the API and the page alike: the
+    request's type and size are checked, and an empty part with no file name (a file field left empty) is
+    passed over."""
+    body.require_type(request, body.FORM_TYPES)
+    data = await body.read_body(request, MAX_UPLOAD)
+    form = await body.read_form(request, data, MAX_FILES)
+    files: list[tuple[str, bytes]] = []
+    taken: set = set()
+    for index, (_, item) in enumerate(body.uploads(form), 1):
+        content = await item.read()
+        if content or item.filename:
+            files.append((display_name(item.filename, index, taken), content))
+    return files
 
 
 def display_name(filename: str | None, index: int, taken: set) -> str:
