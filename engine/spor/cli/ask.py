@@ -11,7 +11,7 @@ import click
 
 from spor.cli.common import (
     EXIT_INCOMPLETE,
-    EXIT_KEY,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     assume_option,
     earn,
@@ -106,18 +106,33 @@ def ask(
         for notice in notices:
             click.echo(f"  - {printable(notice.message(lang, rulebase))}")
 
+    if start and start.facts:  # what the agent need not be asked again
+        click.echo(f"\n{t('ask_known', lang)}:")
+        for name, value in start.facts.items():
+            label = rulebase.facts[name].label.get(lang)
+            click.echo(f"  {printable(label)}: {printable(rulebase.label(name, value, lang))}")
+
     def read(prompt: str) -> str | None:
+        if not echo_answers:  # a terminal: input() gives line editing and history where readline exists
+            try:
+                import readline  # noqa: F401  (imported for its effect on input())
+            except ImportError:
+                pass
+            try:
+                return input(prompt).strip()
+            except EOFError:
+                return None
         click.echo(prompt, nl=False)
         line = sys.stdin.readline()
-        if echo_answers and line:
+        if line:
             click.echo(printable(line.rstrip("\n")))
         return None if line == "" else line.strip()
 
     try:
         code = converse(interview, lang, read)
-    except KeyboardInterrupt:  # Ctrl-C: like quit, the session so far is kept
+    except KeyboardInterrupt:  # Ctrl-C: the session so far is kept (and saved with --save), and it ends as stopped
         click.echo("")
-        code = click.get_current_context().meta.get(EXIT_KEY, EXIT_INCOMPLETE)
+        code = EXIT_INTERRUPTED
     if save_path:
         note = [
             t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
@@ -172,7 +187,10 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
         if word == "why" and fact is not None:
             click.echo(why(interview, fact, lang))
         elif word == "how":
-            click.echo(t("ask_how_head", lang) + "\n" + "\n".join(reasons(result, lang)))
+            if result.outcome is None:  # nothing to explain yet: say so rather than an empty list
+                click.echo(t("ask_how_not_yet", lang))
+            else:
+                click.echo(t("ask_how_head", lang) + "\n" + "\n".join(reasons(result, lang)))
         elif word == "back":
             undone = interview.back()
             click.echo(t("ask_undone", lang, fact=undone) if undone else t("ask_nothing_to_undo", lang))
@@ -187,7 +205,8 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
         elif fact is not None:
             hint = interview.answer(fact, line)
             if hint:
-                click.echo(printable(t("ask_invalid", lang, message=hint)))
+                choices = t("ask_choose", lang, last=len(fact.values))
+                click.echo(printable(t("ask_invalid", lang, message=hint)) + " " + choices)
         elif interview.answer_anyway(result, line) is None:  # the number or id of an assumed fact asks it
             click.echo(t("ask_unknown_command", lang, intro=t("ask_after", lang)))
     return code

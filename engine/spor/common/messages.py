@@ -47,6 +47,12 @@ _CATALOGUE = {
     ),
     "ask_chain_direct": ("Det avgjør utfallet direkte.", "It decides the outcome directly."),
     "ask_how_head": ("Slik ble diagnosen nådd:", "How the diagnosis was reached:"),
+    "ask_how_not_yet": (
+        "Ingen diagnose ennå: svar på spørsmålene først (? forklarer hvorfor et spørsmål stilles).",
+        "No diagnosis yet: answer the questions first (? explains why a question is asked).",
+    ),
+    "ask_choose": ("Velg 1–{last}, eller skriv svaret.", "Choose 1–{last}, or type the answer."),
+    "ask_known": ("Kjent fra saken", "Known from the case"),
     "ask_nothing_to_undo": ("Det er ikke noe svar å angre.", "There is no answer to undo."),
     "ask_undone": ("Angret svaret om {fact}.", "Undid the answer about {fact}."),
     "ask_restarted": ("Startet på nytt.", "Started again."),
