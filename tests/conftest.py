@@ -159,3 +159,15 @@ def assert_every_partial_case_answers_alike_in_any_order(rulebase, evaluator) ->
     for i in order:
         assert as_json(evaluator.evaluate(cases[i])) == first[i]
     assert len(cases) == math.prod(len(f.values) + 1 for f in inputs)  # every partial case, none skipped
+
+
+def assert_every_complete_case_decided(rulebase, evaluator, cases) -> None:
+    """Every complete case (each input fact given) reaches an outcome with no conflict or gap warning, and
+    together they reach every outcome of the rulebase."""
+    seen = set()
+    for facts in cases:
+        result = evaluator.evaluate(facts)
+        assert result.outcome is not None, facts
+        assert not [w for w in result.warnings if w.code in ("conflict", "gap")], facts
+        seen.add(result.outcome.id)
+    assert seen == set(rulebase.outcomes)

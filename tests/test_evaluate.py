@@ -15,7 +15,7 @@ from spor.api import load
 from spor.inference.evaluate import Evaluator
 from spor.output.record import as_json
 
-from .conftest import HEATING, ROOT
+from .conftest import HEATING, ROOT, assert_every_complete_case_decided
 
 # the input facts of the heating fixture and their values
 HEATING_FACTS = {
@@ -123,13 +123,7 @@ def all_complete_cases():
 
 
 def test_every_complete_case_reaches_an_outcome_with_no_conflict(heating_rulebase, heating_evaluator):
-    seen = set()
-    for facts in all_complete_cases():
-        result = heating_evaluator.evaluate(facts)
-        assert result.outcome is not None, facts
-        assert not [w for w in result.warnings if w.code in ("conflict", "gap")], facts
-        seen.add(result.outcome.id)
-    assert seen == set(heating_rulebase.outcomes)
+    assert_every_complete_case_decided(heating_rulebase, heating_evaluator, all_complete_cases())
 
 
 def test_answering_the_missing_questions_in_order_always_ends(heating_evaluator):

@@ -25,7 +25,13 @@ from spor.api import load
 from spor.inference.evaluate import Evaluator
 from spor.inference.session import Session
 
-from .conftest import EXAMPLES, ROOT, RULES, assert_every_partial_case_answers_alike_in_any_order
+from .conftest import (
+    EXAMPLES,
+    ROOT,
+    RULES,
+    assert_every_complete_case_decided,
+    assert_every_partial_case_answers_alike_in_any_order,
+)
 
 MODULES = ["lonn", "faktura", "time", "regnskapsrapporter", "regnskap", "skatt", "annet"]
 
@@ -246,13 +252,7 @@ def test_trace_of_an_invoice_on_agro24(evaluator):
 
 
 def test_every_complete_case_reaches_an_outcome_with_no_conflict(rulebase, evaluator):
-    seen = set()
-    for facts in all_complete_cases():
-        result = evaluator.evaluate(facts)
-        assert result.outcome is not None, facts
-        assert not [w for w in result.warnings if w.code in ("conflict", "gap")], facts
-        seen.add(result.outcome.id)
-    assert seen == set(rulebase.outcomes)
+    assert_every_complete_case_decided(rulebase, evaluator, all_complete_cases())
 
 
 @pytest.mark.parametrize("assume", [True, False])

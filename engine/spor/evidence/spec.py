@@ -10,7 +10,6 @@ evidence is a new part of this section and a new reader beside
 from __future__ import annotations
 
 from spor.common.records import field, record
-from spor.evidence.patterns import catastrophic
 from spor.rulebase.joiner import Extension, Joiner, text_of
 from spor.rulebase.model import Meaning, Rulebase, Text
 
@@ -78,6 +77,8 @@ class EvidenceExtension(Extension):
         if "reports" in data:
             spec, at = data["reports"], (SECTION, "reports")
             for name, texts in spec.get("patterns", {}).items() if not joiner.checked else ():  # compiled before
+                from spor.evidence.patterns import catastrophic  # only when checking: not at every start
+
                 joiner.patterns(doc, at + ("patterns", name), texts, GROUPS.get(name))
                 for i, text in enumerate(texts):
                     why = catastrophic(text)
