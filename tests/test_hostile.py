@@ -108,6 +108,16 @@ def test_a_pipe_in_the_rules_folder_does_not_hang(rules):
     assert "not a regular file" in refused(rules)[0].message
 
 
+def test_a_rule_on_a_fact_no_file_declares_is_refused_with_the_fact_named(tmp_path):
+    """Found by the fuzz below: the placeholder check read a fact that the rules name but no file declares."""
+    for path in HEATING.iterdir():
+        shutil.copy(path, tmp_path)
+    state = tmp_path / "30-state.yaml"
+    state.write_text(state.read_text(encoding="utf-8").replace("  - id: state\n", "  - id: stat\n"), encoding="utf-8")
+    problems = refused(tmp_path)
+    assert any("unknown fact 'state'" in p.message and p.file.endswith("30-state.yaml") and p.line for p in problems)
+
+
 MUTATIONS = st.lists(
     st.tuples(
         st.sampled_from(["flip", "drop", "insert"]),

@@ -19,6 +19,8 @@ def placeholder_problems(filled: dict, facts: dict[str, Fact], rules: list[Rule]
     """
     problems = []
     for rule in rules:
+        if not facts.keys() >= set(facts_read(rule.when)):
+            continue  # an unknown fact is already reported where the rule names it
         for name, (doc, where) in filled.get(rule.value if rule.target == OUTCOME else None, {}).items():
             try:
                 regions = boxes(rule.when, facts)
