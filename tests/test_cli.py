@@ -79,8 +79,13 @@ def test_bad_value_exits_2_with_location():
     assert result.exit_code == 2
     assert result.stdout == ""
     assert (
-        "spor: error: <stdin>:2:13 (facts.building): 'cabn' is not a value of 'building' (did you mean 'cabin'?)"
+        "spor: feil: <stdin>:2:13 (facts.building): 'cabn' er ikke en verdi av 'building' (mente du 'cabin'?)"
         in result.stderr
+    )
+    english = run("--rules", HEATING, "--lang", "en", "-", input="facts:\n  building: cabn\n")
+    assert (
+        "spor: error: <stdin>:2:13 (facts.building): 'cabn' is not a value of 'building' (did you mean 'cabin'?)"
+        in english.stderr
     )
 
 
@@ -97,14 +102,14 @@ def test_missing_file_and_bad_rules_folder(tmp_path):
     result = run(tmp_path / "nope.yaml")
     assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
     result = run("--rules", tmp_path / "none", EXAMPLES / "payroll-was-it-sent.yaml")
-    assert result.exit_code == 2 and "no such folder" in result.stderr
+    assert result.exit_code == 2 and "mappen finnes ikke" in result.stderr
 
 
 def test_invalid_rulebase_is_refused_with_locations(tmp_path):
     (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n", encoding="utf-8")
     result = run("--rules", tmp_path, EXAMPLES / "payroll-was-it-sent.yaml")
     assert result.exit_code == 2
-    assert "r.yaml:2:5 (rules[0]): 'title' is missing" in result.stderr
+    assert "r.yaml:2:5 (rules[0]): 'title' mangler" in result.stderr
 
 
 def test_usage_errors_exit_2():
@@ -127,7 +132,7 @@ def test_unsupported_python_is_refused_clearly(monkeypatch, capsys):
     with pytest.raises(SystemExit) as info:
         cli_module.main()
     assert info.value.code == 2
-    assert "spor needs Python 3.11 or 3.12" in capsys.readouterr().err
+    assert "spor needs Python 3.11 or later" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -146,7 +151,7 @@ def test_hostile_case_files_in_a_real_process(tmp_path, content):
     proc = subprocess.run(spor_command("run", str(path)), capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout
-    assert proc.stderr.startswith(f"spor: error: {path}")
+    assert proc.stderr.startswith(f"spor: feil: {path}")
 
 
 def test_a_folder_runs_every_case_in_it_and_bad_ones_do_not_stop_the_rest(tmp_path):

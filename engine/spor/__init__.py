@@ -15,19 +15,21 @@ from __future__ import annotations
 import sys
 
 __version__ = "0.1.0"
-SUPPORTED_PYTHON = ((3, 11), (3, 12))  # durable-rules 2.0.28 does not import on 3.13
+# pyproject.toml's requires-python, for a run from a source checkout that pip never checked. No upper bound: from
+# 3.13 on, the engine is built from vendor/ with the define that lets it import (setup.py), and an engine that
+# fails to build or import is reported where it is loaded (spor.inference.session).
+MINIMUM_PYTHON = (3, 11)
 
 
 def python_supported(version=None) -> bool:
-    return tuple((version or sys.version_info)[:2]) in SUPPORTED_PYTHON
+    return tuple((version or sys.version_info)[:2]) >= MINIMUM_PYTHON
 
 
 def unsupported_python_message(version=None) -> str:
     version = version or sys.version_info
     return (
-        f"spor needs Python 3.11 or 3.12; this is Python {version[0]}.{version[1]}. "
-        "Its inference engine, durable-rules 2.0.28, does not build or import on other versions. "
-        "Create the virtual environment with python3.11 or python3.12."
+        f"spor needs Python 3.11 or later; this is Python {version[0]}.{version[1]}. "
+        "Create the virtual environment with python3.11 or a later Python (3.11 to 3.13 are tested)."
     )
 
 
