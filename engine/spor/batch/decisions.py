@@ -7,9 +7,36 @@ with the same facts; each record writes only its own fields and facts.
 
 from __future__ import annotations
 
+import json
+
 from spor.common.errors import EngineFailure
 from spor.common.records import record
-from spor.output.record import FACTS, RECORD_FIELDS, as_json, encode
+from spor.output.record import FACTS, RECORD_FIELDS, as_json, encode, encode_string
+
+
+def _piece_encoder():
+    """``encode`` as one call into json's C encoder, made once.
+
+    ``JSONEncoder.encode`` builds a new C encoder (and a dict to catch
+    circular data) on every call; a decision is written as a dozen pieces,
+    each a call. The same C encoder with the same settings, made once and
+    without the circular check (results are trees), writes the same text:
+    tests/test_perf_pieces.py holds it to ``encode``.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C part
+        return encode
+    chunks = make(None, json.JSONEncoder().default, encode_string, None, ": ", ", ", False, False, True)
+
+    def encode_piece(value) -> str:
+        if type(value) is str:
+            return encode_string(value)
+        return "".join(chunks(value, 0))
+
+    return encode_piece
+
+
+encode_piece = _piece_encoder()
 
 
 @record
@@ -92,14 +119,14 @@ class DecisionCache:
         """Run the engine on one case (no cache): the result's JSON pieces and what the summary counts."""
         result = self.evaluator.evaluate(facts)
         data = {k: v for k, v in as_json(result, self.lang).items() if k not in RECORD_FIELDS}
-        pieces = [_key_text(key) + encode(value) for key, value in data.items() if key != FACTS]
+        pieces = [_key_text(key) + encode_piece(value) for key, value in data.items() if key != FACTS]
         at = list(data).index(FACTS)
         data[FACTS] = result.derived
         return Decision(
             data if self.keep_data else None,
             tuple(pieces[:at]),
             tuple(pieces[at:]),
-            encode(result.derived)[1:],
+            encode_piece(result.derived)[1:],
             data["outcome"],
             result.complete,
             tuple(result.facts.get(name) for name in self.counted),
@@ -158,7 +185,15 @@ def decide_record(cache: DecisionCache, item, key=None):
 
 
 def keyed(cache: DecisionCache, items):
-    """(record, key of its facts, decision) for each record, in order, deciding in this process."""
+    """(record, key of its facts, decision) for each record, in order, deciding in this process.
+
+    A record whose facts were seen before takes its decision straight from the cache's entries: most records of
+    an export, so that path makes no further call."""
+    entries, key_of = cache.entries, cache.key
     for item in items:
-        key = None if item.case is None else cache.key(item.case.facts)
-        yield item, key, decide_record(cache, item, key)
+        if item.case is None:
+            yield item, None, None
+            continue
+        key = key_of(item.case.facts)
+        found = entries.get(key)
+        yield item, key, found if found is not None else decide_record(cache, item, key)

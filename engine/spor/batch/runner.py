@@ -40,8 +40,12 @@ class Summary:
         self.outcomes[decision.outcome] += 1
         if not decision.complete:
             self.incomplete += 1
+        values = self.values
         for name, value in zip(summary_facts, decision.counted):
-            self.values.setdefault(name, Counter())[value] += 1
+            counter = values.get(name)  # not setdefault(name, Counter()): that makes a Counter for every record
+            if counter is None:
+                counter = values[name] = Counter()
+            counter[value] += 1
 
     def add_error(self) -> None:
         self.records += 1
@@ -105,20 +109,26 @@ def run(plan: Plan, writer, stream, on_record=None) -> Summary:
     summary = plan.summary or Summary()
     evaluator = plan.evaluator
     cache = DecisionCache(evaluator, plan.lang, keep_data=writer.needs_data)
-    items = _pending(
-        records(plan.inputs, plan.normaliser, plan.exclude), plan.done, plan.done_count, str(plan.inputs[0])
-    )
+    items = records(plan.inputs, plan.normaliser, plan.exclude)
+    if plan.done_count:
+        items = _pending(items, plan.done, plan.done_count, str(plan.inputs[0]))
     if plan.jobs > 1:
         from spor.batch.workers import decided
 
         stream_of = decided(items, cache, plan.jobs)
     else:
         stream_of = keyed(cache, items)
-    flushed = time.monotonic()
+    counted = evaluator.rulebase.summary
+    add, write, monotonic = summary.add, writer.decision, time.monotonic
+    flushed = monotonic()
     with closing(stream_of):  # a failure while writing stops the worker processes at once, not at exit
         for item, key, decision in stream_of:
-            _emit(item, key, decision, writer, summary, evaluator.rulebase.summary)
-            now = time.monotonic()
+            if type(decision) is Decision and not item.problems:  # a result, as most records are: what _emit does
+                add(decision, counted)
+                write(item.case, item.source, decision, key)
+            else:
+                _emit(item, key, decision, writer, summary, counted)
+            now = monotonic()
             if item.alone or now - flushed >= FLUSH_SECONDS:
                 stream.flush()
                 flushed = now

@@ -14,7 +14,8 @@ answer. Nothing here knows any article.
 from __future__ import annotations
 
 from spor.common.records import field, record
-from spor.rulebase.conditions import strict, truth, unknown_tests
+from spor.inference.compiled import Conditions, conditions
+from spor.rulebase.conditions import strict, unknown_tests
 from spor.rulebase.model import WARNING, Outcome, Rule, Rulebase
 
 MAX_ALTERNATIVES = 24  # evaluations of other answers per result, at most: a choice fact may have 200 values
@@ -45,15 +46,19 @@ class Assumption:
         return self.rule.cites
 
 
-def assumptions(rulebase: Rulebase, given: dict, firings: list, reads: dict | None = None) -> list:
+def assumptions(
+    rulebase: Rulebase, given: dict, firings: list, reads: dict | None = None, compiled: Conditions | None = None
+) -> list:
     """The facts the fired rules read as unknown where the rule held only because they were unknown.
 
     One Assumption per fact, from the first rule that made it. A rule that
     read a fact as unknown but would have held anyway (another branch of an
     ``any``) assumed nothing. ``reads``: rule index -> ``unknown_tests`` of its
-    condition, for the rules that have any (``unknown_reads``), when known.
+    condition, for the rules that have any (``unknown_reads``), when known;
+    ``compiled``: the rulebase's conditions, when the caller has them.
     """
     reads = unknown_reads(rulebase) if reads is None else reads
+    compiled = compiled or conditions(rulebase)
     found: dict = {}
     for firing in firings:
         rule = firing.rule
@@ -64,16 +69,13 @@ def assumptions(rulebase: Rulebase, given: dict, firings: list, reads: dict | No
         if not unread:
             continue
         known = {name: value for name, value in firing.saw.items() if value is not None}
-        plain = strict(rule.when)
-        if plain is not None and truth(plain, known) is True:
+        plain = compiled.plain[rule]  # the condition with no test of "unknown"
+        if plain is not None and plain(known):
             continue  # it held on what was known: the unknown reading was not needed
+        holds = compiled.sure[rule]
         for name in unread:
             others: dict = {other: frozenset() for other in unread if other != name}  # they stay unknown
-            values = tuple(
-                value
-                for value in rulebase.facts[name].value_ids()
-                if truth(rule.when, {**known, name: value}, others) is True
-            )
+            values = tuple(value for value in rulebase.facts[name].value_ids() if holds({**known, name: value}, others))
             found[name] = Assumption(name, values, rule)
     return list(found.values())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from spor.common import messages
 from spor.common.records import field, record
 from spor.inference.assumptions import assumptions, strict_rulebase, unknown_reads, with_alternatives
+from spor.inference.compiled import conditions
 from spor.inference.relevance import conflicts, missing_facts, unneeded_facts
 from spor.inference.session import Session
 from spor.rulebase.model import OUTCOME, WARNING, Outcome, Rulebase
@@ -28,7 +29,30 @@ class Notice:
     fact: str | None = None
 
     def message(self, lang: str, rulebase: Rulebase | None = None) -> str:
-        """The warning in ``lang``; with the rulebase, facts and values are shown by their labels."""
+        """The warning in ``lang``; with the rulebase, facts and values are shown by their labels.
+
+        The text depends only on the code, the parameters, the language and
+        the rulebase, and many results carry the same warnings: each text is
+        made once per rulebase (``spor batch`` writes one per distinct case).
+        """
+        kept = _MESSAGES.get(id(rulebase))
+        if kept is None or kept[0] is not rulebase:
+            if len(_MESSAGES) >= 16:
+                _MESSAGES.pop(next(iter(_MESSAGES)))
+            kept = _MESSAGES[id(rulebase)] = (rulebase, {})
+        texts: dict = kept[1]
+        try:
+            key = (self.code, tuple(self.params.items()), lang)
+            found = texts.get(key)
+        except TypeError:  # a parameter that cannot be a key (a list): made each time
+            return self._message(lang, rulebase)
+        if found is None:
+            found = self._message(lang, rulebase)
+            if len(texts) < 10_000:
+                texts[key] = found
+        return found
+
+    def _message(self, lang: str, rulebase: Rulebase | None) -> str:
         params = dict(self.params)
         if self.code == RULE_WARNING and rulebase is not None:
             rule = next((r for r in rulebase.rules_for.get(WARNING, ()) if r.id == params.get("rule")), None)
@@ -41,6 +65,9 @@ class Notice:
                     params[key] = rulebase.label(fact, params[key], lang)
             params["fact"] = rulebase.facts[fact].label.get(lang)
         return messages.text(f"w_{self.code}", lang, **params)
+
+
+_MESSAGES: dict = {}  # id(rulebase) -> (rulebase, {(code, parameters, language): text}), for 16 rulebases at most
 
 
 @record
@@ -113,11 +140,12 @@ class Evaluator:
             elif firing.rule.target != WARNING:
                 derived[firing.rule.target] = firing.rule.value
         known = {**facts, **derived}
-        missing = [] if outcome else missing_facts(rb, known, self.assumable)
-        notices = self._notices(facts, known, derived, outcome, firings, missing)
+        compiled = conditions(rb)
+        missing = [] if outcome else missing_facts(rb, known, self.assumable, compiled)
+        notices = self._notices(facts, known, derived, outcome, firings, missing, compiled)
         result = Result(rb, dict(facts), derived, outcome, missing, firings, notices, case_id, source, title, notes)
         if self.reads:
-            result.assumed = assumptions(rb, facts, firings, self.reads)
+            result.assumed = assumptions(rb, facts, firings, self.reads, compiled)
             if alternatives and result.assumed:
                 with_alternatives(result.assumed, rb, facts, self._other)
         return result
@@ -132,21 +160,21 @@ class Evaluator:
             found = self._others[key] = self.evaluate(facts, alternatives=False)
         return found
 
-    def _notices(self, given, known, derived, outcome, firings, missing) -> list:
+    def _notices(self, given, known, derived, outcome, firings, missing, compiled) -> list:
         rb = self.rulebase
         notices = [Notice(RULE_WARNING, {"rule": f.rule.id}) for f in firings if f.rule.target == WARNING]
         if outcome:
-            for name in unneeded_facts(given, firings):
+            for name in unneeded_facts(given, firings, compiled.reads):
                 notices.append(Notice("not_needed", {"fact": name, "value": given[name]}, name))
         elif not missing:
             notices.append(Notice("gap"))
         concluded = {**derived, **({OUTCOME: outcome.id} if outcome else {})}
-        for rule, target, value in conflicts(rb, known, concluded):
+        for rule, target, value in conflicts(rb, known, concluded, compiled):
             notices.append(
                 Notice("conflict", {"rule": rule.id, "fact": target, "value": rule.value, "other": value}, target)
             )
         stated = {name: value for name, value in given.items() if rb.facts[name].derived}
-        for rule, target, value in conflicts(rb, known, stated):
+        for rule, target, value in conflicts(rb, known, stated, compiled):
             notices.append(
                 Notice(
                     "contradicts_given", {"rule": rule.id, "fact": target, "value": rule.value, "other": value}, target

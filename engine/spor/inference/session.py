@@ -44,6 +44,7 @@ _PRIME = "_prime"
 # result codes of the C module (durable_rules-2.0.28/src/rules/rules.h)
 _OK, _NOT_HANDLED = 0, 1
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # what the Host sends: json.dumps(..., ensure_ascii=False)
+_ACTION = f'":{{"{ALIAS}":'  # between an action's rule name and its snapshot in the engine's message
 _decode = json.JSONDecoder().decode
 
 
@@ -125,8 +126,14 @@ class Session:
         self.rulebase = rulebase
         self.limit = len(rulebase.rules) + 1  # each rule fires at most once per case (its target guard)
         # by the name the engine gives back: the rule, the key its conclusion is written to, the facts it reads
+        # and the text that conclusion adds to the snapshot's JSON (``_encode`` writes it so)
         self._rules = {
-            rule_name(rule.index): (rule, snapshot_key(rule.target, rule.index), facts_read(rule.when))
+            rule_name(rule.index): (
+                rule,
+                snapshot_key(rule.target, rule.index),
+                facts_read(rule.when),
+                f", {_encode(snapshot_key(rule.target, rule.index))}: {_encode(rule.value)}}}",
+            )
             for rule in rulebase.rules
         }
         definition = compile_rulebase(rulebase)
@@ -156,13 +163,22 @@ class Session:
         Each action the engine starts is one rule firing on the case's
         snapshot: the snapshot is retracted and asserted again with the
         rule's conclusion, so that the rules reading it can fire in turn.
+
+        The engine hands back an action's snapshot as the very JSON text it
+        was given, ``{"r3":{"m":` + text + `}}``. When it is the text last
+        asserted (as it always has been), the snapshot is known without
+        decoding it, and the next text is that text with one pair added:
+        no JSON is read or written per firing. Any other message is decoded
+        and encoded as the Host does.
         """
         c, handle = self._c, self._handle
         firings: list[Firing] = []
         with _LOCK:
             sid = str(next(_SESSIONS))
             try:
-                code, state = c.assert_fact(handle, _encode({"sid": sid, CASE_KEY: 1, **facts}))
+                snapshot = {"sid": sid, CASE_KEY: 1, **facts}
+                text = _encode(snapshot)  # the JSON of the snapshot asserted last
+                code, state = c.assert_fact(handle, text)
                 if code not in (_OK, _NOT_HANDLED):  # _NOT_HANDLED: no rule matches the given facts
                     raise RuntimeError(f"unexpected result code {code}")
                 started = c.start_action_for_state(handle, state) if code == _OK else None
@@ -170,14 +186,24 @@ class Session:
                 while started:
                     if len(firings) >= self.limit:
                         raise RuntimeError(f"more than {self.limit} rules fired for one case")
-                    ((name, message),) = _decode(started).items()
-                    rule, key, reads = self._rules[name]
-                    snapshot = message[ALIAS]
+                    head, _, rest = started.partition(_ACTION)
+                    if rest[:-2] == text and rest[-2:] == "}}" and head[:2] == '{"':  # the snapshot asserted last
+                        name = head[2:]
+                    else:
+                        ((name, message),) = _decode(started).items()
+                        snapshot = message[ALIAS]
+                        text = _encode(snapshot)
+                    rule, key, reads, added = self._rules[name]
                     firings.append(Firing(rule, {fact: snapshot.get(fact) for fact in reads}))
-                    if c.retract_fact(handle, _encode(snapshot))[0] != _OK:
+                    if c.retract_fact(handle, text)[0] != _OK:
                         raise RuntimeError("the engine did not take back a fact it had just matched")
-                    snapshot[key] = rule.value
-                    code = c.assert_fact(handle, _encode(snapshot))[0]
+                    if key in snapshot:  # never with the target guard; as the Host would write it
+                        snapshot[key] = rule.value
+                        text = _encode(snapshot)
+                    else:
+                        snapshot[key] = rule.value
+                        text = text[:-1] + added
+                    code = c.assert_fact(handle, text)[0]
                     if code not in (_OK, _NOT_HANDLED):  # _NOT_HANDLED: no rule reads this snapshot, the chain ends
                         raise RuntimeError(f"unexpected result code {code}")
                     started = c.complete_and_start_action(handle, state)
