@@ -95,9 +95,9 @@ def start_floor(tmp: Path, record: bytes) -> tuple:
     return proc, f"http://127.0.0.1:{port_file.read_text()}"
 
 
-def start_spor(workers: int) -> tuple:
+def start_spor(workers: int, extra: tuple = ()) -> tuple:
     proc = subprocess.Popen(
-        [*SPOR, "serve", "--port", "0", "--no-access-log", "--workers", str(workers)],
+        [*SPOR, "serve", "--port", "0", "--no-access-log", "--workers", str(workers), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -333,6 +333,9 @@ def main() -> None:
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--memory-requests", type=int, default=0, help="then one worker until this many requests")
     parser.add_argument("--page", action="store_true", help="time the page in Chromium")
+    parser.add_argument(
+        "--log", action="store_true", help="also run each spor with --log (a fresh decision log), in turn, for its cost"
+    )
     parser.add_argument("--floor-server", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_server:
@@ -362,14 +365,18 @@ def main() -> None:
                 show(f"{round_}. floor (bare Starlette)", found, load_average=True)
             finally:
                 stop(floor)
-            for workers in args.workers:
-                proc, url = start_spor(workers)
+            for workers, logged in [
+                (w, log) for w in args.workers for log in ((False, True) if args.log else (False,))
+            ]:
+                extra = ("--log", str(tmp / f"log-{round_}-{workers}.sqlite")) if logged else ()
+                proc, url = start_spor(workers, extra)
+                name = f"{workers} --log" if logged else workers
                 try:
                     wait_ready(url, PATH, texts[0].encode())
                     before = tree_rss_mib(proc.pid)
                     found = load(url, texts, args.duration, args.connections, args.client, *run)
-                    figures.setdefault(workers, []).append(found)
-                    show(f"{round_}. spor --workers {workers}", found, (before, tree_rss_mib(proc.pid)), True)
+                    figures.setdefault(name, []).append(found)
+                    show(f"{round_}. spor --workers {name}", found, (before, tree_rss_mib(proc.pid)), True)
                 finally:
                     stop(proc)
         print("medians:")
@@ -382,6 +389,11 @@ def main() -> None:
             print(f"one worker / floor: {rate[1] / rate['floor']:.2f}", flush=True)
         if 1 in rate and 2 in rate:
             print(f"two workers / one: {rate[2] / rate[1]:.2f}x", flush=True)
+        for workers in args.workers if args.log else ():
+            logged = rate[f"{workers} --log"] / rate[workers]
+            print(
+                f"--workers {workers}: with --log / without: {logged:.3f} (logging costs {1 - logged:.1%})", flush=True
+            )
         if args.memory_requests or args.page:
             proc, url = start_spor(1)
             try:

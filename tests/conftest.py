@@ -45,6 +45,14 @@ def _private_cache(tmp_path_factory):
     os.environ["SPOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("spor-cache"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _norwegian_by_default():
+    """Every command speaks Norwegian unless a test asks for English (--lang en): the suite gives the same
+    answers on any machine, whatever its locale. tests/test_language.py sets the environment itself to test
+    how the default is chosen."""
+    os.environ["SPOR_LANG"] = "nb"
+
+
 @pytest.fixture(scope="session")
 def rulebase():
     return load(RULES).rulebase

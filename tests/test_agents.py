@@ -105,9 +105,10 @@ def test_ask_why_back_and_invalid_answers():
     out = result.output
     assert "Hvorfor spør jeg om «Bygg» (building)?" in out
     assert "source-cabin-electric (§1)" in out and "Det trengs for å finne: Varmekilde" in out
-    assert "Ugyldig svar: 'bogus' is not a value of 'heat_pump'" in out  # a flat asks for the heat pump
-    assert "Angret svaret om building." in out
-    assert out.count("(heat_pump)") == 1  # a house, answered after going back, never asks for it
+    assert "Ugyldig svar: 'bogus' er ikke en verdi av 'heat_pump'; tillatt: yes (Ja), no (Nei)" in out  # a flat
+    assert "Angret svaret om «Bygg» (building)." in out
+    assert out.count("Har bygget varmepumpe? (heat_pump)") == 1  # a house, answered after going back, never asks it
+    assert "trenger også: Varmepumpe (heat_pump)" in out  # why names what else a rule needs by label, then id
     assert "(valve_open)" in out and "(display)" not in out  # house + vann goes on to the valve
 
 
@@ -121,7 +122,7 @@ def test_ask_end_of_input_reports_the_partial_case_and_exits_1():
 def test_ask_starts_from_a_partial_case_and_skips_what_is_known():
     result = spor("ask", EXAMPLES / "incomplete-payroll-never-asks-setting.yaml", input="skip\n")
     assert "(concern)" in result.output and "(module)" not in result.output
-    assert "Hoppet over concern" in result.output and "(log_status)" in result.output
+    assert "Hoppet over «Spørsmålet» (concern)" in result.output and "(log_status)" in result.output
 
 
 def test_ask_bad_case_file_exits_2(tmp_path):
@@ -149,7 +150,8 @@ def test_nearest_rival_is_the_smallest_change_and_really_gives_that_outcome(heat
 
 def test_run_explain_text_and_json():
     text = spor("run", "--explain", "--lang", "en", EXAMPLES / "tax-builtin-rejected.yaml").output
-    assert "Why not another outcome?" in text and "Nearest alternative: bounce_after_delivered" in text
+    assert "Why not another outcome?" in text and "Nearest alternative: Delivered in the email log, yet" in text
+    assert "contact Agro support. (bounce_after_delivered)" in text
     assert "- if Status in the email log = Delivered (instead of Rejected)" in text
     data = json.loads(spor("run", "--explain", "--format", "json", EXAMPLES / "tax-builtin-rejected.yaml").stdout)
     assert data["why_not"] == {
@@ -211,7 +213,8 @@ def test_batch_one_record_per_input_record_in_order(inputs):
     assert lines[6]["case"] == "c3" and "'xx' is not a value of 'building'" in lines[6]["error"]
     assert lines[5]["facts"]["heat_pump"] == "yes" and lines[5]["facts"]["display"] == "blank"  # CSV cells normalised
     assert "poster inn = resultater + feil: 7 = 4 + 3" in result.stderr  # the summary in --lang (nb by default)
-    assert "state: " in result.stderr and "ufullstendige: 1" in result.stderr  # the rulebase's summary facts
+    assert "  Tilstand (state): " in result.stderr and "Varmen går (running) 1" in result.stderr  # label, then id
+    assert "ufullstendige: 1" in result.stderr and "\n  state:" not in result.stderr
     english = heating("batch", jsonl, table, "--lang", "en")
     assert "records in = results + errors: 7 = 4 + 3" in english.stderr and "incomplete: 1" in english.stderr
     assert english.stdout != result.stdout  # the results follow --lang too
@@ -222,8 +225,8 @@ def test_batch_csv_output_and_out_file(inputs, tmp_path):
     out = tmp_path / "out.csv"
     result = heating("batch", table, "--format", "csv", "--out", out)
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("source,case,outcome,side,complete,missing,warnings,error,building,heat_pump")
-    assert rows[1].startswith(f"{table}:2,c1,call_pro,professional,yes,")
+    assert rows[0].startswith("source,case,title,outcome,side,verdict,complete,missing,warnings,error,building,")
+    assert rows[1].startswith(f"{table}:2,c1,,call_pro,professional,Feilen må rettes av en elektriker.,yes,")
     assert len(rows) == 4 and result.exit_code == 1
 
 
@@ -311,6 +314,52 @@ def test_ask_save_is_checked_first_and_keeps_what_the_case_held(tmp_path):
     fresh = tmp_path / "ticket-8.yaml"
     heating("ask", "--save", fresh, input="quit\n")
     assert fresh.read_text(encoding="utf-8").startswith("id: ticket-8")
+
+
+def test_ask_save_writes_the_new_result_as_expect_when_the_old_no_longer_holds(tmp_path):
+    """Answering an assumed fact changes the outcome: the saved case expects the new one, says so, and passes."""
+    import yaml
+
+    start = EXAMPLES / "external-was-it-sent-assumes-no-message-back.yaml"
+    saved = tmp_path / "changed.yaml"
+    result = spor("ask", "--lang", "en", start, "--save", saved, input="1\nyes\n")  # the bounce came back after all
+    assert result.exit_code == 0
+    assert "The starting case's expectation (expect) no longer holds, so the saved case expects the new result: " in (
+        result.output
+    )
+    assert "outcome: expected 'sent_from_mail_program', got 'rejected_external'" in result.output
+    expect = yaml.safe_load(saved.read_text(encoding="utf-8"))["expect"]
+    assert expect == {
+        "outcome": "rejected_external",
+        "facts": {"transport": "external", "status_location": "sent_folder"},  # the facts the old one checked
+        "missing": [],
+    }
+    tested = spor("test", saved)
+    assert tested.exit_code == 0 and "1 bestått, 0 feilet" in tested.output
+
+
+def test_ask_save_of_an_undecided_case_expects_what_is_still_missing(tmp_path):
+    saved = tmp_path / "later.yaml"
+    result = spor("ask", EXAMPLES / "incomplete-payroll-never-asks-setting.yaml", "--save", saved, input="1\n")
+    assert result.exit_code == 1 and "Forventningen (expect) fra startsaken holder ikke lenger" in result.output
+    assert "missing: ventet ['concern', 'log_status'], fikk ['log_status']" in result.output
+    assert "expect:\n  outcome: null\n" in saved.read_text(encoding="utf-8")
+    assert spor("test", saved).exit_code == 0
+
+
+def test_ask_save_keeps_an_expect_that_still_holds_as_written(tmp_path):
+    import yaml
+
+    start = EXAMPLES / "tax-builtin-rejected.yaml"
+    saved = tmp_path / "same.yaml"
+    result = spor("ask", start, "--save", saved, input="how\nquit\n")
+    assert result.exit_code == 0 and "Forventningen" not in result.output
+    original = yaml.safe_load(start.read_text(encoding="utf-8"))["expect"]
+    written = saved.read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["expect"] == original  # the block as the starting file wrote it
+    block = written.split("expect:\n", 1)[1]
+    assert block == yaml.safe_dump({"x": original}, allow_unicode=True, sort_keys=False).split("x:\n", 1)[1]
+    assert spor("test", saved).exit_code == 0
 
 
 def test_batch_folder_reads_record_files_too_and_csv_cells_cannot_be_formulas(tmp_path):

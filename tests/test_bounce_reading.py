@@ -372,7 +372,7 @@ def test_check_refuses_a_catastrophic_pattern_at_its_line_and_evidence_never_run
     assert "      bounce_subject:\n" in text
     path.write_text(text.replace("      bounce_subject:\n", "      bounce_subject:\n        - '(x+x+)+y'\n", 1))
     line = text[: text.index("      bounce_subject:\n")].count("\n") + 2
-    checked = CliRunner().invoke(cli, ["check", "--rules", str(folder)])
+    checked = CliRunner().invoke(cli, ["check", "--rules", str(folder), "--lang", "en"])
     assert checked.exit_code == 1
     assert f"60-evidence.yaml:{line}:11 (evidence.reports.patterns.bounce_subject[0])" in checked.output
     assert "'(x+x+)+y' has a quantifier inside a repeated group" in checked.output
@@ -382,7 +382,10 @@ def test_check_refuses_a_catastrophic_pattern_at_its_line_and_evidence_never_run
     bounce.write_text("From: a@b.example\nSubject: " + "x" * 40 + "\n\nhello\n", encoding="utf-8")
     try:  # a process of its own: a pattern that backtracks without end could not be interrupted in this one
         done = subprocess.run(
-            spor_command("evidence", "--rules", folder, bounce), capture_output=True, text=True, timeout=120
+            spor_command("evidence", "--lang", "en", "--rules", folder, bounce),
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     except subprocess.TimeoutExpired:  # a guard against a hang, not a speed limit
         pytest.fail("hung: spor evidence ran the catastrophic pattern")

@@ -183,7 +183,7 @@ def test_budget_counts_and_caps():
 
 def test_check_exits_1_and_prints_a_note_naming_what_was_not_analysed(tmp_path):
     folder = deep(tmp_path / "deep")
-    result = CliRunner().invoke(cli, ["check", "--rules", str(folder), "--budget", "300"])
+    result = CliRunner().invoke(cli, ["check", "--rules", str(folder), "--budget", "300", "--lang", "en"])
     assert result.exit_code == 1
     assert "error[not_analysed]: decision 'outcome' was not fully analysed" in result.output
     assert (
@@ -200,8 +200,10 @@ def test_check_exits_1_and_prints_a_note_naming_what_was_not_analysed(tmp_path):
 
 
 def test_check_help_gives_the_default_budget():
-    result = CliRunner().invoke(cli, ["check", "--help"])
+    result = CliRunner().invoke(cli, ["check", "--lang", "en", "--help"])
     assert f"{CHECK_BUDGET:,}" in " ".join(result.output.split())
+    norwegian = CliRunner().invoke(cli, ["check", "--lang", "nb", "--help"]).output
+    assert f"{CHECK_BUDGET:,}".replace(",", " ") in " ".join(norwegian.split()) and "Arbeidsenheter" in norwegian
 
 
 # -- issue 14's wide rules, merged ------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def test_plain_check_in_a_checkout_checks_its_edited_rules_and_names_them(tmp_pa
     assert edited != text
     transport.write_text(edited, "utf-8")
     monkeypatch.chdir(repo / "docs")  # a subfolder: found in the parent, as git finds .git
+    monkeypatch.setenv("SPOR_LANG", "en")  # the words below are English
     result = spor("check")
     assert result.exit_code == 1 and "error[conflict]" in result.output and "20-transport.yaml" in result.output
     named = re.escape(str((repo / "rules").resolve()))
@@ -56,6 +57,7 @@ def test_plain_check_in_a_checkout_checks_its_edited_rules_and_names_them(tmp_pa
 def test_test_takes_the_examples_beside_the_rulebase(tmp_path, monkeypatch):
     repo = checkout(tmp_path)
     monkeypatch.chdir(repo)
+    monkeypatch.setenv("SPOR_LANG", "en")
     result = spor("test")
     assert result.exit_code == 0 and f"{len(list(EXAMPLES.iterdir()))} passed" in result.output
 
@@ -64,6 +66,7 @@ def test_outside_a_checkout_the_shipped_rulebase_and_no_examples(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SPOR_RULES", raising=False)
     assert find_rules(None) == (default_rules_dir(), "shipped")
+    monkeypatch.setenv("SPOR_LANG", "en")
     result = spor("test")
     assert result.exit_code == 2 and "examples: no such folder" in result.stderr
 
@@ -78,3 +81,17 @@ def test_the_order_is_rules_flag_then_environment_then_found(tmp_path, monkeypat
     (repo / "rules" / "00-rulebase.yaml").unlink()  # a rules/ folder that declares no rulebase is not taken
     monkeypatch.delenv("SPOR_RULES")
     assert find_rules(None, start=repo) == (default_rules_dir(), "shipped")
+
+
+def test_run_and_test_name_the_rulebase_they_used_last_with_the_hash_check_gives(tmp_path):
+    import json
+
+    case = tmp_path / "cabin.yaml"
+    case.write_text("facts: {building: cabin, display: error}\nexpect: {outcome: call_pro}\n", encoding="utf-8")
+    digest = json.loads(spor("check", "--rules", HEATING, "--format", "json").output)["hash"]
+    for args, word in ((("run", "--lang", "nb"), "regelbase"), (("test", "--lang", "en"), "rulebase")):
+        result = spor(*args, "--rules", HEATING, case)
+        assert result.exit_code == 0, result.output
+        last = result.output.splitlines()[-1]
+        assert last.startswith(f"{word}: heating (") and last.endswith(f", {digest})"), last
+    assert json.loads(spor("run", "--rules", HEATING, "--format", "json", case).output)["rulebase_hash"] == digest

@@ -328,7 +328,7 @@ def test_run_and_ask_with_evidence(tmp_path):
     assert asked.exit_code == 0 and "comes from the evidence" in asked.output
     assert "The email was rejected because the recipient's mailbox is full or disabled" in asked.output
     refused = spor("ask", case, "--evidence", tmp_path / "nothing.eml", input="quit\n")
-    assert refused.exit_code == 2 and "nothing.eml: no such file" in refused.stderr and ">" not in refused.stdout
+    assert refused.exit_code == 2 and "nothing.eml: finnes ikke" in refused.stderr and ">" not in refused.stdout
     kept = spor(
         "run",
         "--format",
@@ -339,13 +339,11 @@ def test_run_and_ask_with_evidence(tmp_path):
         "--evidence",
         BOUNCES / "lhost-outlook-01.eml",
     )
-    assert kept.exit_code == 2 and "nothing.eml: no such file" in kept.stderr
+    assert kept.exit_code == 2 and "nothing.eml: finnes ikke" in kept.stderr
     assert json.loads(kept.stdout)["outcome"] == "rejected_mailbox_unavailable"  # the good file was still used
     assert spor("run", case, "--recipient", "a@b.c").exit_code == 2  # --recipient without evidence
     nobody = spor("run", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--recipient", "nobody@x.y")
-    assert (
-        nobody.exit_code == 2 and "says nothing about nobody@x.y (its recipients: kijitora@example.jp)" in nobody.stderr
-    )
+    assert nobody.exit_code == 2 and "sier ingenting om nobody@x.y (mottakerne: kijitora@example.jp)" in nobody.stderr
     given = tmp_path / "given.yaml"
     given.write_text(
         "facts: {module: regnskap, email_setting: ekstern, in_sent_folder: yes, bounce_reason: refused}\n",
@@ -382,7 +380,16 @@ def test_bad_evidence_files_get_one_message_each_and_the_others_are_still_read(t
     folder = tmp_path / "dir.eml"
     folder.mkdir()
     result = spor(
-        "evidence", junk, empty, latin, truncated, folder, tmp_path / "missing.eml", BOUNCES / "rfc3464-01.eml"
+        "evidence",
+        "--lang",
+        "en",
+        junk,
+        empty,
+        latin,
+        truncated,
+        folder,
+        tmp_path / "missing.eml",
+        BOUNCES / "rfc3464-01.eml",
     )
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("spor: error:")]
@@ -545,7 +552,7 @@ def test_hostile_files_get_one_clear_message_and_never_hang(tmp_path, name):
     path.write_text(content, encoding="utf-8", errors="surrogatepass")
     try:  # a process of its own: a pattern that backtracks without end could not be interrupted in this one
         done = subprocess.run(
-            spor_command("evidence", "--format", "json", str(path)),
+            spor_command("evidence", "--format", "json", "--lang", "en", str(path)),
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -637,7 +644,7 @@ def test_ask_save_keeps_the_case_valid_with_full_notes_and_odd_file_names(tmp_pa
     )
     full = tmp_path / "full.yaml"
     asked = spor("ask", case, "--evidence", BOUNCES / "lhost-outlook-01.eml", "--save", full, input="quit\n")
-    assert asked.exit_code == 0 and "the notes are full; not noted: bounce_" in asked.stderr
+    assert asked.exit_code == 0 and "notatene er fulle; ikke notert: bounce_" in asked.stderr
     assert json.loads(spor("run", "--format", "json", full).stdout)["outcome"] == "rejected_mailbox_unavailable"
 
     odd = os.path.join(os.fsencode(tmp_path), b"bounce\xff.eml")

@@ -154,12 +154,12 @@ def test_ask_save_refuses_an_existing_file_without_force_and_a_link_always(tmp_p
     keep = tmp_path / "keep.yaml"
     keep.write_text("facts: {building: cabin}\n", encoding="utf-8")
     result = spor("ask", "--rules", HEATING, "--save", keep, input="quit\n")
-    assert result.exit_code == 2 and "already exists: give --force" in result.stderr
+    assert result.exit_code == 2 and "finnes allerede: gi --force" in result.stderr
     assert keep.read_text(encoding="utf-8") == "facts: {building: cabin}\n"
     link = tmp_path / "link.yaml"
     link.symlink_to(keep)
     result = spor("ask", "--rules", HEATING, "--save", link, "--force", input="quit\n")
-    assert result.exit_code == 2 and "symbolic link" in result.stderr and link.is_symlink()
+    assert result.exit_code == 2 and "symbolsk lenke" in result.stderr and link.is_symlink()
     assert keep.read_text(encoding="utf-8") == "facts: {building: cabin}\n"
     assert spor("ask", "--rules", HEATING, "--save", keep, "--force", input="quit\n").exit_code == 1
     assert keep.read_text(encoding="utf-8").startswith("id: keep")
@@ -174,7 +174,7 @@ def test_ask_save_that_fails_leaves_the_old_file_whole_and_no_temporary_file(tmp
 
     monkeypatch.setattr(os, "replace", full_disk)
     result = spor("ask", "--rules", HEATING, "--save", keep, "--force", input="quit\n")
-    assert result.exit_code == 2 and "cannot be written: No space left on device" in result.stderr
+    assert result.exit_code == 2 and "kan ikke skrives: disken er full" in result.stderr
     assert keep.read_text(encoding="utf-8") == "facts: {building: cabin}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.yaml"]
 
@@ -271,7 +271,7 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path):
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=dict(os.environ, SPOR_CACHE_DIR=str(folder)),
+        env=dict(os.environ, SPOR_CACHE_DIR=str(folder), SPOR_LANG="en"),
         timeout=60,
     )
     assert "can be written by other users, so spor does not use it" in result.stderr

@@ -9,6 +9,7 @@ checked by its message, which names the limit, and a load that could block
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -318,5 +319,7 @@ def test_progress_counts_on_a_terminal_and_ends_its_line(tmp_path):
     os.close(master)
     assert proc.wait(timeout=60) in (0, 1)
     text = seen.decode("utf-8")
-    assert "\r1\u00a0000 poster" in text and "\r2\u00a0000 poster" in text  # counted in thousands, nb by default
-    assert "\r2\u00a0000 poster\r\n" in text and "spor batch: 2\u00a0500 poster" in text  # the count's line ends first
+    assert text.startswith("regelbase: heating (tests/fixtures/heating/, ")  # which rules, first (nb by default)
+    assert "\r1\u00a0000 / 2\u00a0500 poster (40\u00a0%)" in text  # shown at 1,000 records at the latest, of the total
+    # the line ends with the count, the pace and the time taken, before the summary
+    assert re.search(r"\r2\u00a0500 poster, [\d\u00a0]+/s, tid \d+:\d\d *\r\nspor batch: 2\u00a0500 poster", text)

@@ -40,13 +40,13 @@ def test_a_run_from_standard_input_cannot_be_resumed(tmp_path):
 @pytest.mark.parametrize("command", ["run", "batch", "test", "evidence"])
 def test_an_empty_folder_is_a_usage_error_for_every_command(tmp_path, command):
     (tmp_path / "notes.txt").write_text("not a case", encoding="utf-8")
-    result = spor(command, "--rules", HEATING, tmp_path)
+    result = spor(command, "--rules", HEATING, "--lang", "en", tmp_path)
     assert result.exit_code == 2 and f"{tmp_path}: " in result.stderr and "no " in result.stderr
 
 
 def test_diff_of_an_empty_folder_is_a_usage_error(tmp_path):
     result = spor("diff", HEATING, HEATING, tmp_path)
-    assert result.exit_code == 2 and "holds no case files" in result.stderr
+    assert result.exit_code == 2 and "har ingen saksfiler" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["tickets.jsonl", "tickets.ndjson", "tickets.csv"])
@@ -54,4 +54,4 @@ def test_run_sends_a_file_of_many_cases_to_batch(tmp_path, name):
     path = tmp_path / name
     path.write_text('{"facts": {"building": "cabin"}}\n{"facts": {"building": "flat"}}\n', encoding="utf-8")
     result = spor("run", "--rules", HEATING, path)
-    assert result.exit_code == 2 and "give it to spor batch" in result.stderr
+    assert result.exit_code == 2 and "gi den til spor batch" in result.stderr

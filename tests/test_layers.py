@@ -15,7 +15,19 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "engine" / "spor"
 # lowest first: a module may import from its own layer and the layers before it, never from a later one
-LAYERS = ("common", "rulebase", "inference", "evidence", "analysis", "output", "batch", "api", "serve", "cli")
+LAYERS = (
+    "common",
+    "rulebase",
+    "inference",
+    "evidence",
+    "analysis",
+    "output",
+    "decisionlog",
+    "batch",
+    "api",
+    "serve",
+    "cli",
+)
 MAX_LINES = 450
 MAIL_WORDS = re.compile(r"bounce|recipient|smtp|\bmta\b|\bdsn\b|mailbox", re.IGNORECASE)
 # where mail words may stand: the evidence layer, and texts shown to people (commands' help, the message catalogue)

@@ -548,7 +548,7 @@ def test_serve_with_two_workers_and_ctrl_c():
 
 def test_serve_refuses_a_bad_rulebase_a_bad_flag_and_a_busy_port(tmp_path):
     bad = subprocess.run(spor_command("serve", "--rules", tmp_path), capture_output=True, text=True, cwd=ROOT)
-    assert bad.returncode == 2 and "holds no rule files" in bad.stderr
+    assert bad.returncode == 2 and "har ingen regelfiler" in bad.stderr  # in the language of SPOR_LANG
     flag = subprocess.run(
         spor_command("serve", "--frame-ancestors", "javascript:alert(1)"), capture_output=True, text=True, cwd=ROOT
     )

@@ -21,7 +21,8 @@ from .conftest import EXAMPLES, HEATING, ROOT, RULES, edited_copy
 
 
 def spor(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    """The command in English, as an editor with SPOR_LANG=en runs it (tests/test_language.py holds the Norwegian)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], env={"SPOR_LANG": "en"})
 
 
 def _copy(folder, source):
@@ -107,7 +108,9 @@ def test_test_command_passes_examples_with_full_coverage():
     assert result.exit_code == 0
     assert result.output.count("PASS ") == len(list(EXAMPLES.glob("*.*")))
     assert "total" in result.output and "100.0%" in result.output
-    assert result.output.splitlines()[-1] == f"{len(list(EXAMPLES.glob('*.*')))} passed, 0 failed"
+    *_, summary, _, named = result.output.splitlines()
+    assert summary == f"{len(list(EXAMPLES.glob('*.*')))} passed, 0 failed"
+    assert named.startswith("rulebase: sporing-av-epost (rules/, ")  # the rulebase it tested, last
 
 
 def test_test_command_shows_field_differences(tmp_path):
@@ -121,7 +124,9 @@ def test_test_command_shows_field_differences(tmp_path):
     assert "FAIL wrong" in result.output
     assert "    outcome: expected 'turn_up', got 'call_pro'" in result.output
     assert "    facts.state: expected 'running', got 'fault'" in result.output
-    assert result.output.splitlines()[-1] == "0 passed, 1 failed"
+    *_, summary, _, named = result.output.splitlines()
+    assert summary == "0 passed, 1 failed"
+    assert named.startswith("rulebase: heating (") and named.endswith(")")
 
 
 def test_test_command_selection_coverage_threshold_and_json():

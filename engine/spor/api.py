@@ -74,12 +74,21 @@ def load(folder: str | Path | None = None, *, trust_cache: bool = True) -> Loade
 
     ``trust_cache=False`` checks every file again (``spor check``), never reading the on-disk cache.
     """
-    return loader.load(Path(folder) if folder else default_rules_dir(), EXTENSIONS, trust_cache=trust_cache)
+    return _noted(loader.load(Path(folder) if folder else default_rules_dir(), EXTENSIONS, trust_cache=trust_cache))
 
 
 def load_cached(folder: str | Path | None = None) -> Loaded:
     """``load``, reusing the result in this process while every rule file has the same bytes."""
-    return loader.load_cached(Path(folder) if folder else default_rules_dir(), EXTENSIONS)
+    return _noted(loader.load_cached(Path(folder) if folder else default_rules_dir(), EXTENSIONS))
+
+
+def _noted(loaded: Loaded) -> Loaded:
+    """Tell the serialiser the checksum the rule files had when read, so that every result names those bytes
+    (``rulebase_hash``) even if a file is edited while spor runs (``spor serve`` runs for days)."""
+    from spor.output.record import note_hash
+
+    note_hash(loaded.rulebase, loaded.digest)
+    return loaded
 
 
 def load_rulebase(folder: str | Path | None = None) -> Rulebase:

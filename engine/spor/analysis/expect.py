@@ -7,6 +7,7 @@ failure reads as a difference, not as two dumps.
 
 from __future__ import annotations
 
+from spor.common.messages import text
 from spor.common.records import record
 from spor.inference.evaluate import Result
 
@@ -17,8 +18,16 @@ class Mismatch:
     expected: object
     actual: object
 
+    def shown(self, lang: str = "en") -> str:
+        """``field: expected 'a', got 'b'`` in ``lang``; nothing (an undecided outcome) is said in words."""
+
+        def show(value) -> str:
+            return text("diff_none", lang) if value is None else repr(value)
+
+        return text("test_mismatch", lang, field=self.field, expected=show(self.expected), actual=show(self.actual))
+
     def __str__(self) -> str:
-        return f"{self.field}: expected {self.expected!r}, got {self.actual!r}"
+        return self.shown("en")
 
 
 def compare(expect: dict, result: Result) -> list:
@@ -41,3 +50,25 @@ def compare(expect: dict, result: Result) -> list:
         if actual != sorted(expect["warnings"]):
             found.append(Mismatch("warnings", sorted(expect["warnings"]), actual))
     return found
+
+
+def renewed(expect: dict, result: Result) -> tuple:
+    """(None, []) when ``result`` still meets ``expect``; else (an expect block it meets, the mismatches).
+
+    The new block has the outcome (null when the case is undecided), the
+    missing facts when it is undecided, and the fields the old block checked
+    (its facts, its warnings) as the result has them: an expectation of the
+    same shape, which the case now passes.
+    """
+    found = compare(expect, result)
+    if not found:
+        return None, []
+    new: dict = {"outcome": result.outcome.id if result.outcome else None}
+    facts = {name: result.facts[name] for name in expect.get("facts", {}) if name in result.facts}
+    if facts:
+        new["facts"] = facts
+    if result.outcome is None or "missing" in expect:
+        new["missing"] = [fact.id for fact in result.missing]
+    if "warnings" in expect:
+        new["warnings"] = sorted(w.code for w in result.warnings)
+    return new, found

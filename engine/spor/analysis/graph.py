@@ -10,37 +10,38 @@ README's copy can be checked for freshness by a test.
 from __future__ import annotations
 
 from spor.common.errors import printable
+from spor.common.messages import text as t
 from spor.rulebase.conditions import Known, facts_read, signed_leaves
 from spor.rulebase.model import OUTCOME, WARNING, Rulebase
 
 
-def _tests(node, fact: str) -> str:
-    """The tests a condition makes on one fact, as short text."""
+def _tests(node, fact: str, lang: str) -> str:
+    """The tests a condition makes on one fact, as short text in ``lang`` (values by their ids)."""
     parts = []
     for leaf, negated in signed_leaves(node):
         if leaf.fact != fact:
             continue
         if isinstance(leaf, Known):
-            parts.append("unknown" if negated else "known")
+            parts.append(t("graph_unknown" if negated else "graph_known", lang))
         else:
             values = sorted(leaf.values)
             if len(values) == 1:
                 parts.append(("≠ " if negated else "= ") + values[0])
             else:
-                parts.append(("not in " if negated else "in ") + "{" + ", ".join(values) + "}")
+                parts.append(t("graph_not_in" if negated else "graph_in", lang) + " {" + ", ".join(values) + "}")
     return " / ".join(dict.fromkeys(parts))
 
 
-def _edges(rb: Rulebase):
+def _edges(rb: Rulebase, lang: str):
     """(source fact, target node id, label) for each fact each rule reads."""
     for rule in rb.rules:
         if rule.target == WARNING:
-            target, concluded = _warning_node(rule), "warning"
+            target, concluded = _warning_node(rule), t("graph_warning", lang)
         else:
             target = f"o_{rule.value}" if rule.target == OUTCOME else f"f_{rule.target}"
             concluded = rule.value
         for fact in facts_read(rule.when):
-            yield f"f_{fact}", target, f"{rule.id}: {_tests(rule.when, fact)} ⇒ {concluded}"
+            yield f"f_{fact}", target, f"{rule.id}: {_tests(rule.when, fact, lang)} ⇒ {concluded}"
 
 
 def _warning_node(rule) -> str:
@@ -64,7 +65,7 @@ def mermaid(rb: Rulebase, lang: str = "nb") -> str:
         out.append(f"  o_{outcome.id}([{_quote(outcome.id, ' '.join(outcome.cites))}])")
     for rule in rb.rules_for.get(WARNING, ()):
         out.append(f"  {_warning_node(rule)}>{_quote('⚠ ' + rule.id, ' '.join(rule.cites))}]")
-    for source, target, label in _edges(rb):
+    for source, target, label in _edges(rb, lang):
         out.append(f"  {source} -->|{_quote(label)}| {target}")
     return "\n".join(out) + "\n"
 
@@ -81,7 +82,7 @@ def dot(rb: Rulebase, lang: str = "nb") -> str:
     for rule in rb.rules_for.get(WARNING, ()):
         label = f"⚠ {rule.id}\n{' '.join(rule.cites)}"
         out.append(f"  {_warning_node(rule)} [shape=note, label={_dq(label)}];")
-    for source, target, label in _edges(rb):
+    for source, target, label in _edges(rb, lang):
         out.append(f"  {source} -> {target} [label={_dq(label)}];")
     out.append("}")
     return "\n".join(out) + "\n"

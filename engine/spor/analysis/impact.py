@@ -9,6 +9,8 @@ the edit removed, say).
 from __future__ import annotations
 
 from spor.common.errors import InputError
+from spor.common.messages import Msg, say
+from spor.common.messages import text as t
 from spor.common.records import field, record
 from spor.inference.evaluate import Evaluator
 from spor.rulebase.cases import Normaliser, load_case
@@ -20,8 +22,11 @@ class Difference:
     old: object
     new: object
 
+    def shown(self, lang: str = "en") -> str:
+        return f"{say(self.field, lang)}: {_show(self.old, lang)} -> {_show(self.new, lang)}"
+
     def __str__(self) -> str:
-        return f"{self.field}: {_show(self.old)} -> {_show(self.new)}"
+        return self.shown("en")
 
 
 @record
@@ -32,12 +37,12 @@ class CaseImpact:
     problems: list = field(default_factory=list)  # unreadable under both rulebases
 
 
-def _show(value) -> str:
+def _show(value, lang: str) -> str:
     if value is None:
-        return "(none)"
+        return t("diff_none", lang)
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+    return say(value, lang)
 
 
 class _Side:
@@ -74,9 +79,10 @@ def impact(old_rulebase, new_rulebase, files) -> list:
             entry.problems = new_problems
         elif before is None or after is None:
             problems = old_problems or new_problems
-            state = "valid" if before else "invalid: " + str(problems[0].message)
-            later = "valid" if after else "invalid: " + str(problems[0].message)
-            entry.differences.append(Difference("case file", state, later))
+            message = problems[0].message
+            state = Msg("diff_valid") if before else Msg("diff_invalid", message=message)
+            later = Msg("diff_valid") if after else Msg("diff_invalid", message=message)
+            entry.differences.append(Difference(Msg("diff_case_file"), state, later))
         else:
             entry.differences = differences(before, after)
         out.append(entry)

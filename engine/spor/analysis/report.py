@@ -23,8 +23,14 @@ class Finding:
 
         return place(self.file, self.line, self.column, self.path)
 
+    def shown(self, lang: str = "en") -> str:
+        """``where: severity[code]: message``, the severity and the message worded in ``lang`` (the code stays)."""
+        from spor.common.messages import say, text
+
+        return f"{self.where()}: {text('severity_' + self.severity, lang)}[{self.code}]: {say(self.message, lang)}"
+
     def __str__(self) -> str:
-        return f"{self.where()}: {self.severity}[{self.code}]: {self.message}"
+        return self.shown("en")
 
     @classmethod
     def from_problem(cls, problem) -> Finding:

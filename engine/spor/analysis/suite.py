@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spor.analysis.expect import compare
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
 from spor.common.records import field, record
 from spor.inference.assumptions import unknown_reads
 from spor.inference.evaluate import Evaluator, Result
@@ -41,12 +42,12 @@ def discover(paths) -> list:
         if path.is_dir():
             inside = case_files(path)
             if not inside:
-                problems.append(Problem(str(raw), "holds no case files (*.yaml, *.yml, *.json)"))
+                problems.append(Problem(str(raw), Msg("no_case_files")))
             found.extend(inside)
         elif path.exists():
             found.append(path)
         else:
-            problems.append(Problem(str(raw), "no such file or folder"))
+            problems.append(Problem(str(raw), Msg("no_such_path")))
     if problems:
         raise InputError(problems)
     return found
@@ -86,7 +87,7 @@ class FileCoverage:
     rules: list = field(default_factory=list)  # (rule id, fired?)
     outcomes: list = field(default_factory=list)  # (outcome id, reached?)
     values: list = field(default_factory=list)  # ("fact = value", seen?)
-    assumptions: list = field(default_factory=list)  # ("rule assumes fact", made?)
+    assumptions: list = field(default_factory=list)  # (Msg "rule assumes fact", made?)
 
     def counts(self) -> tuple:
         items = self.rules + self.outcomes + self.values + self.assumptions
@@ -117,7 +118,7 @@ def coverage(rulebase: Rulebase, runs: list) -> list:
     for rule in rulebase.rules:
         files[rule.file].rules.append((rule.id, rule.id in fired))
         for name in reads.get(rule.index, ()):
-            files[rule.file].assumptions.append((f"{rule.id} assumes {name}", (rule.id, name) in made))
+            files[rule.file].assumptions.append((Msg("cov_assumes", rule=rule.id, fact=name), (rule.id, name) in made))
     for outcome in rulebase.outcomes.values():
         files[outcome.file].outcomes.append((outcome.id, outcome.id in reached))
     for fact in rulebase.facts.values():

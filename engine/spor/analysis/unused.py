@@ -5,6 +5,7 @@ analysis of ``verify``."""
 from __future__ import annotations
 
 from spor.analysis.report import Finding, finding
+from spor.common.messages import Msg
 from spor.rulebase.conditions import In, facts_read, leaves
 from spor.rulebase.model import OUTCOME, Rulebase
 
@@ -23,19 +24,27 @@ def unused_names(rb: Rulebase) -> list[Finding]:
     for fact in rb.facts.values():
         # a derived fact no rule reads is still a result shown to the agent
         if fact.id not in read and not (fact.derived and fact.id in rb.rules_for):
-            found.append(finding("warning", "unused_fact", f"fact {fact.id!r} is read by no rule", fact))
+            found.append(finding("warning", "unused_fact", Msg("check_unused_fact", fact=fact.id), fact))
         if fact.derived and fact.id in rb.rules_for:  # (no rules at all: the loader's warning says so)
             for value in fact.value_ids():
                 if (fact.id, value) not in concluded:
-                    found.append(finding("warning", "unused_value", f"no rule concludes {fact.id} = {value}", fact))
+                    found.append(
+                        finding(
+                            "warning",
+                            "unused_value",
+                            Msg("check_unused_derived_value", fact=fact.id, value=value),
+                            fact,
+                        )
+                    )
         elif fact.id in read:
             for value in fact.value_ids():
                 if value not in tested.get(fact.id, ()) and fact.type == "choice":
-                    found.append(finding("warning", "unused_value", f"no rule tests {fact.id} = {value}", fact))
+                    found.append(
+                        finding("warning", "unused_value", Msg("check_unused_value", fact=fact.id, value=value), fact)
+                    )
     for outcome in rb.outcomes.values():
         if (OUTCOME, outcome.id) not in concluded:
-            message = f"outcome {outcome.id!r} is concluded by no rule"
-            found.append(finding("warning", "unused_outcome", message, outcome))
+            found.append(finding("warning", "unused_outcome", Msg("check_unused_outcome", outcome=outcome.id), outcome))
     cited = {c for item in [*rb.rules, *rb.outcomes.values(), *rb.facts.values()] for c in item.cites}
     for section in rb.sections:
         if section not in cited and section != rb.fallback_section:
@@ -43,7 +52,7 @@ def unused_names(rb: Rulebase) -> list[Finding]:
                 finding(
                     "warning",
                     "unused_section",
-                    f"no rule, outcome or fact cites {section}: is that part of the article covered?",
+                    Msg("check_unused_section", section=section),
                     rb.origins.get(("section", section)),
                 )
             )

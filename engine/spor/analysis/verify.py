@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from spor.analysis.report import Finding, Report, finding
 from spor.analysis.unused import unused_names
+from spor.common.messages import Joined, Msg
 from spor.inference.compiler import MAX_ENGINE_RULES
 from spor.rulebase.boxes import (
     ABSENT,
@@ -133,8 +134,7 @@ class Verifier:
             self.add(
                 "error",
                 "too_many_rules",
-                f"{len(self.rb.rules):,} rules: the inference engine takes at most "
-                f"{MAX_ENGINE_RULES:,} in one rulebase, so spor run refuses it",
+                Msg("check_too_many_rules", count=len(self.rb.rules), limit=MAX_ENGINE_RULES),
                 self.rb.rules[MAX_ENGINE_RULES],
             )
         for target, rules in self.rb.rules_for.items():
@@ -149,7 +149,7 @@ class Verifier:
                 self.add(
                     "warning",
                     "too_complex",
-                    f"decision {target!r} is too complex to verify exhaustively",
+                    Msg("check_too_complex", decision=target),
                     first,
                     decision=target,
                 )
@@ -163,22 +163,17 @@ class Verifier:
         """The finding for a decision whose analysis the budget stopped (or never let start)."""
         budget = self.budget
         if budget.timed_out:
-            why = f"the analysis reached its time limit of {budget.seconds:g} s"
+            why = Msg("check_time_limit", seconds=f"{budget.seconds:g}")
         elif started:
-            why = f"it needs more than its share of the check's budget of {budget.units:,} work units"
+            why = Msg("check_over_share", units=budget.units)
         else:
-            why = f"the check's budget of {budget.units:,} work units was spent before it"
-        shown = _names(rules[:5]) + (f" and {len(rules) - 5} more" if len(rules) > 5 else "")
-        self.add(
-            "error",
-            "not_analysed",
-            f"decision {target!r} was not {'fully ' if started else ''}analysed: {why}; its gaps, conflicts, "
-            f"masked and redundant rules are not all known ({len(rules)} rule{'s' if len(rules) != 1 else ''}: "
-            f"{shown})",
-            rules[0],
-            decision=target,
-            rules=rules,
-        )
+            why = Msg("check_budget_spent", units=budget.units)
+        names = _names(rules[:5])
+        shown = names if len(rules) <= 5 else Msg("and_more", names=names, count=len(rules) - 5)
+        count = Msg("n_rules_one" if len(rules) == 1 else "n_rules", count=len(rules))
+        key = "check_not_fully_analysed" if started else "check_not_analysed"
+        message = Msg(key, decision=target, why=why, rules=count, names=shown)
+        self.add("error", "not_analysed", message, rules[0], decision=target, rules=rules)
 
     def decision(self, target: str, rules: list):
         live = {}
@@ -188,7 +183,7 @@ class Verifier:
                 self.add(
                     "error",
                     "unreachable",
-                    f"rule {rule.id!r} can never fire: its condition contradicts itself",
+                    Msg("check_contradicts_itself", rule=rule.id),
                     rule,
                     decision=target,
                     rules=[rule],
@@ -199,7 +194,7 @@ class Verifier:
                 self.add(
                     "error",
                     "unreachable",
-                    f"rule {rule.id!r} can never fire: {self.never(found[0])}",
+                    Msg("check_never_fires", rule=rule.id, why=self.never(found[0])),
                     rule,
                     decision=target,
                     rules=[rule],
@@ -217,19 +212,21 @@ class Verifier:
         self.redundant(target, live_rules, live, masked, near)
         self.gaps(target, rules, live)
 
-    def never(self, box: dict) -> str:
+    def never(self, box: dict) -> Msg:
         """Why no case reaches ``box``: a derived value that never occurs, or several that never meet."""
         derived = {k: v for k, v in sorted(box.items()) if self.facts[k].derived}
         given = {k: v for k, v in box.items() if not self.facts[k].derived}
         try:
             alone = [name for name in derived if self.realise({name: derived[name]}) is None]
         except TooComplex:  # say no more than is known
-            return "no case produces the derived values it needs together"
+            return Msg("check_never_together")
         if alone:
-            return f"no case produces {_condition(alone[0], derived[alone[0]])}"
-        wanted = " together with ".join(_condition(name, values) for name, values in derived.items())
+            return Msg("check_never_produces", wanted=_condition(alone[0], derived[alone[0]]))
+        wanted = Joined([_condition(name, values) for name, values in derived.items()], Msg("sep_together"))
         narrowed = _narrowing(given, {k: domain(self.facts[k]) for k in given})
-        return f"no case {f'with {narrowed} ' if narrowed else ''}produces {wanted}"
+        if narrowed:
+            return Msg("check_never_produces_with", given=narrowed, wanted=wanted)
+        return Msg("check_never_produces", wanted=wanted)
 
     def neighbours(self, rules, near, i, after=-1) -> list:
         """The rules of ``rules`` after place ``after`` that may overlap ``rules[i]`` (by ``near``), in order:
@@ -250,8 +247,13 @@ class Verifier:
                     self.add(
                         "error",
                         "conflict",
-                        f"rules {a.id!r} and {b.id!r} both hold for one case but conclude "
-                        f"{_show(target, a.value)} and {_show(target, b.value)}",
+                        Msg(
+                            "check_conflict",
+                            a=a.id,
+                            b=b.id,
+                            first=_show(target, a.value),
+                            second=_show(target, b.value),
+                        ),
                         b,
                         decision=target,
                         rules=[a, b],
@@ -289,9 +291,13 @@ class Verifier:
                     self.add(
                         "error",
                         "conflict",
-                        f"rules {twin.id!r} and {rule.id!r} hold for exactly the same cases but conclude "
-                        f"{_show(target, twin.value)} and {_show(target, rule.value)}; {twin.id!r} fires "
-                        f"first, so {rule.id!r} never decides anything",
+                        Msg(
+                            "check_twins",
+                            a=twin.id,
+                            b=rule.id,
+                            first=_show(target, twin.value),
+                            second=_show(target, rule.value),
+                        ),
                         rule,
                         decision=target,
                         rules=[twin, rule],
@@ -301,8 +307,11 @@ class Verifier:
                     self.add(
                         "error",
                         "masked",
-                        f"rule {rule.id!r} never decides anything: wherever it holds, "
-                        f"{_names(hiding)} fire{'s' if len(hiding) == 1 else ''} first with another conclusion",
+                        Msg(
+                            "check_masked_one" if len(hiding) == 1 else "check_masked",
+                            rule=rule.id,
+                            names=_names(hiding),
+                        ),
                         rule,
                         decision=target,
                         rules=[rule, *hiding],
@@ -333,8 +342,7 @@ class Verifier:
             self.add(
                 "warning",
                 "redundant",
-                f"rule {rule.id!r} adds nothing: wherever it holds, "
-                f"{_names(cover)} conclude{'s' if len(cover) == 1 else ''} the same",
+                Msg("check_redundant_one" if len(cover) == 1 else "check_redundant", rule=rule.id, names=_names(cover)),
                 rule,
                 decision=target,
                 rules=[rule, *cover],
@@ -366,14 +374,16 @@ class Verifier:
             reported += 1
             if reported <= MAX_GAPS_PER_DECISION:
                 shown = _describe({k: v for k, v in found.items() if k in universe}, universe)
-                what = "no outcome" if target == OUTCOME else f"no value for {target!r}"
+                what = Msg("check_gap_outcome") if target == OUTCOME else Msg("check_gap_value", fact=target)
                 base = {k: v for k, v in found.items() if not self.facts[k].derived}
-                self.add("error", "gap", f"{what} when {shown}", at, decision=target, example=point(base))
+                self.add(
+                    "error", "gap", Msg("check_gap", what=what, when=shown), at, decision=target, example=point(base)
+                )
         if reported > MAX_GAPS_PER_DECISION:
             self.add(
                 "error",
                 "gap",
-                f"... and {reported - MAX_GAPS_PER_DECISION} more gaps in {target!r}",
+                Msg("check_more_gaps", count=reported - MAX_GAPS_PER_DECISION, decision=target),
                 at,
                 decision=target,
             )
@@ -383,8 +393,8 @@ def _names(rules) -> str:
     return ", ".join(repr(r.id) for r in rules)
 
 
-def _show(target, value) -> str:
-    return f"outcome {value!r}" if target == OUTCOME else f"{target} = {value}"
+def _show(target, value) -> Msg | str:
+    return Msg("check_outcome", value=value) if target == OUTCOME else f"{target} = {value}"
 
 
 def _ranks(rb: Rulebase) -> dict:
@@ -404,9 +414,9 @@ def _ranks(rb: Rulebase) -> dict:
     return rank
 
 
-def _condition(fact: str, values) -> str:
+def _condition(fact: str, values) -> Msg | str:
     shown = sorted(v for v in values if v != ABSENT)
-    return f"{fact} = {shown[0]}" if len(shown) == 1 else f"{fact} in {{{', '.join(shown)}}}"
+    return f"{fact} = {shown[0]}" if len(shown) == 1 else Msg("check_one_of", fact=fact, values=", ".join(shown))
 
 
 def _fires_before(a, b) -> bool:
@@ -414,17 +424,17 @@ def _fires_before(a, b) -> bool:
     return (a.priority, a.index) < (b.priority, b.index)
 
 
-def _describe(box: dict, universe: dict) -> str:
+def _describe(box: dict, universe: dict) -> Msg | str:
     """The constraints of a box that narrow the universe, as ``fact = v`` or ``fact in {a, b}``."""
-    return _narrowing(box, universe) or "any values"
+    return _narrowing(box, universe) or Msg("check_any_values")
 
 
-def _narrowing(box: dict, universe: dict) -> str:
+def _narrowing(box: dict, universe: dict) -> Joined | str:
     parts = []
     for fact, values in sorted(box.items()):
         if {v for v in values if v != ABSENT} != set(universe.get(fact, ())):
             parts.append(_condition(fact, values))
-    return ", ".join(parts)
+    return Joined(parts, ", ") if parts else ""
 
 
 def verify(rulebase: Rulebase, budget: int = CHECK_BUDGET, seconds: float | None = CHECK_SECONDS) -> Report:

@@ -46,9 +46,11 @@ def _output_records(path: Path, fmt: str):
                         if tuple(row[: len(CSV_HEADER)]) != CSV_HEADER:
                             raise ValueError
                         continue
-                    entry: dict[str, object] = dict(zip(header, (uncell(cell) for cell in row)))
-                    entry["complete"] = entry["complete"] == "yes"
-                    entry["facts"] = {k: v for k, v in entry.items() if k not in CSV_HEADER and v}
+                    # by position: a fact may be named like a fixed column ("title", "error") without taking its place
+                    fixed = len(CSV_HEADER)
+                    entry: dict[str, object] = dict(zip(CSV_HEADER, (uncell(cell) for cell in row[:fixed])))
+                    entry["complete"] = entry.get("complete") == "yes"
+                    entry["facts"] = {k: v for k, v in zip(header[fixed:], row[fixed:]) if v}
                 else:
                     entry = json.loads(text)
                 if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):

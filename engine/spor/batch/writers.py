@@ -7,7 +7,10 @@ fact value, because writing is most of a cached record's cost.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import os
 
 from spor.batch.decisions import Decision
 from spor.output.record import (
@@ -31,6 +34,7 @@ class JsonlWriter:
 
     def __init__(self, stream, rulebase, header=True):
         self.stream = stream
+        self.raw = utf8_bytes_under(stream)  # where a line may go as UTF-8 bytes, the same as text to ``stream``
         self.tails: dict = {}  # key of a record's facts -> (its Decision, the line after the record's own fields)
         self.names = tuple(rulebase.facts)
         self.pairs = {
@@ -49,9 +53,15 @@ class JsonlWriter:
                 f", {', '.join(decision.before)}, "
                 f'"{FACTS}": {decision.facts_text(self.given(case.facts))}, {", ".join(decision.after)}}}\n'
             )
+            if self.raw is not None:
+                tail = tail.encode("utf-8")  # encoded once, not for every record that repeats it
             if key is not None and len(self.tails) < self.MAX_TAILS:
                 self.tails[key] = (decision, tail)
-        self.stream.write(record_head(case.id, source, case.title, case.notes) + tail)
+        head = record_head(case.id, source, case.title, case.notes)
+        if self.raw is not None:
+            self.raw.write(head.encode("utf-8") + tail)
+        else:
+            self.stream.write(head + tail)
 
     def given(self, facts: dict) -> str:
         """The record's facts as JSON, in the rulebase's order (the same text as json.dumps of them in that order)."""
@@ -62,7 +72,30 @@ class JsonlWriter:
             return encode({name: facts[name] for name in self.names if name in facts})
 
     def error(self, data: dict) -> None:
-        self.stream.write(encode(data) + "\n")
+        if self.raw is not None:
+            self.raw.write((encode(data) + "\n").encode("utf-8"))
+        else:
+            self.stream.write(encode(data) + "\n")
+
+
+def utf8_bytes_under(stream):
+    """The binary buffer under ``stream`` when UTF-8 bytes written there are exactly the text written to it, else None.
+
+    A result's tail is the same text for every record with its facts; a
+    text stream would encode it again for each. That holds for a file or
+    standard output opened as text in UTF-8, strict, without line buffering,
+    where a line end is written as it is (POSIX): what ``spor batch`` writes
+    to. Anything else (a terminal, a StringIO, a wrapper) gets text.
+    """
+    if type(stream) is not io.TextIOWrapper or os.linesep != "\n":
+        return None
+    try:
+        if codecs.lookup(stream.encoding).name != "utf-8" or stream.errors != "strict" or stream.line_buffering:
+            return None
+    except LookupError:
+        return None
+    stream.flush()  # text written before goes first
+    return stream.buffer
 
 
 class CsvWriter:

@@ -26,6 +26,7 @@ COMMANDS = {
     "evidence": "spor.cli.evidence:evidence",
     "fmt": "spor.cli.fmt:fmt",
     "graph": "spor.cli.graph:graph",
+    "report": "spor.cli.report:report",
     "run": "spor.cli.run:run",
     "schema": "spor.cli.schema:schema",
     "serve": "spor.cli.serve:serve",
@@ -68,10 +69,69 @@ class SporGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+HOW_FOUND = {  # api.find_rules' ways of choosing a rulebase, as --version says them
+    "--rules": "named by --rules",
+    "SPOR_RULES": "named by $SPOR_RULES",
+    "found": "found in a rules/ folder here or in a parent folder",
+    "shipped": "shipped with spor",
+}
+
+
+def version_text() -> str:
+    """spor's version, and the rulebase a command run here without --rules would use: its id, folder and hash.
+
+    Loaded as a command loads it (from the on-disk cache when its files did
+    not change: a few milliseconds), so that a rulebase that cannot be used
+    says so here too; --version itself never fails on it.
+    """
+    from spor import __version__
+
+    lines = [f"spor, version {__version__}"]
+    try:
+        from spor.api import find_rules, load_cached
+        from spor.cli.common import shown_folder
+        from spor.output.layout import rulebase_named
+
+        folder, how = find_rules()
+        where = shown_folder(folder)
+        loaded = load_cached(folder)
+    except InputError as exc:
+        count = len(exc.problems)
+        lines.append(
+            f"rulebase: {where} cannot be loaded ({count} problem{'s' * (count != 1)}: "
+            f"spor check --rules {where} lists them), {HOW_FOUND[how]}"
+        )
+    except Exception as exc:  # a folder gone, no current folder: the version is still worth saying
+        lines.append(f"rulebase: none can be named ({type(exc).__name__}: {exc})")
+    else:
+        lines.append(f"rulebase: {rulebase_named(loaded.rulebase.id, where, loaded.digest)}, {HOW_FOUND[how]}")
+    return "\n".join(lines)
+
+
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(version_text())
+    ctx.exit()
+
+
 @click.group(cls=SporGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="spor", prog_name="spor")
-def cli() -> None:
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show spor's version and the rulebase a command here would use (id, folder, hash), and exit.",
+)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """spor: diagnose a support case from the rules of a help article."""
+    if ctx.invoked_subcommand != "serve":  # text for a person: as wide as COLUMNS or the terminal (a web page is not)
+        from spor.output.layout import terminal_width, use_width
+
+        before = use_width(terminal_width(sys.stdout))
+        ctx.call_on_close(lambda: use_width(before))  # the next command in this process (a test) starts afresh
 
 
 def main() -> None:

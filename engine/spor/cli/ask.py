@@ -13,6 +13,7 @@ from spor.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    SporCommand,
     assume_option,
     earn,
     evidence_options,
@@ -21,10 +22,32 @@ from spor.cli.common import (
     read_evidence,
     rules_option,
 )
+from spor.cli.decisionlog import close_log, log_options, open_log
 from spor.common.errors import InputError, Problem, printable
+from spor.common.messages import Msg
+
+NB = {
+    "": """Spør etter faktaene som mangler, ett om gangen, og gi så diagnosen.
+
+    Starter fra ingenting eller fra en delvis CASE-fil. Ved hvert spørsmål:
+    ? (hvorfor/why) forklarer hvorfor det stilles, tilbake angrer siste svar,
+    hopp over lar det stå ukjent, start på nytt, avslutt. Et spørsmål reglene
+    besvarer med en antakelse (artikkelens svar når ingen har sagt noe), stilles
+    ikke: diagnosen sier det, og tilbyr å svare likevel. Etter diagnosen viser
+    hvordan (how) reglene og faktaene som førte dit. Leser svar fra en terminal
+    eller, ett per linje, fra standard inn. Avslutter med 0 når en diagnose er
+    nådd, 1 når saken ikke er avgjort, og 2 ved feil i det som ble gitt.
+    """,
+    "lang": "Språket i spørsmål og svar. Standard: $SPOR_LANG, ellers språket i locale (nb for nb, nn, no; ellers en).",
+    "save_path": "Skriv økten som en saksfil som `spor run` gir samme svar på (en ny fil; se --force). "
+    "Forventningen (expect) fra startsaken beholdes når den fortsatt holder; ellers skrives den nye.",
+    "force": "Med --save: erstatt filen hvis den finnes.",
+    "evidence_paths": "En melding som kom tilbake (.eml) eller en hendelseslogg (JSON) som fylles inn før "
+    "spørsmålene (kan gis flere ganger).",
+}
 
 
-@click.command()
+@click.command(cls=SporCommand, nb=NB)
 @click.argument("case", required=False, type=click.Path(dir_okay=False))
 @lang_option("Language of questions and answers.")
 @rules_option
@@ -38,6 +61,7 @@ from spor.common.errors import InputError, Problem, printable
 @click.option("--force", is_flag=True, help="With --save: replace the file if it exists.")
 @evidence_options("are filled in before asking")
 @assume_option
+@log_options
 def ask(
     case: str | None,
     lang: str,
@@ -48,6 +72,8 @@ def ask(
     evidence_wins: bool,
     no_assume: bool,
     force: bool,
+    log_path: str | None,
+    log_days: int | None,
 ) -> None:
     """Ask for the missing facts one at a time, then give the diagnosis.
 
@@ -64,23 +90,16 @@ def ask(
     from spor.analysis.interview import Interview
     from spor.common.messages import text as t
     from spor.inference.evaluate import Evaluator
-    from spor.rulebase.cases import Normaliser, load_case, write_case
+    from spor.rulebase.cases import Normaliser, load_case
 
-    rulebase = load_rules(rules_dir).rulebase
+    loaded = load_rules(rules_dir)
+    rulebase = loaded.rulebase
     evaluator = Evaluator(rulebase, assume=not no_assume)
     start = load_case(case, Normaliser(rulebase)) if case else None
     if save_path:
         save_problem(Path(save_path), force)
     if save_path and not os.access(Path(save_path).resolve().parent, os.W_OK):
-        raise InputError(
-            [
-                Problem(
-                    str(save_path),
-                    "cannot be written (no such folder, or no permission): "
-                    "--save is checked before the interview starts",
-                )
-            ]
-        )
+        raise InputError([Problem(str(save_path), Msg("ask_save_not_writable"))])
     case_id = start.id if start else (Path(save_path).stem if save_path else "ask")
     facts = dict(start.facts) if start else {}
     readings = read_evidence(evidence_paths, rulebase, recipient, say=False) if evidence_paths or recipient else []
@@ -128,38 +147,66 @@ def ask(
             click.echo(printable(line.rstrip("\n")))
         return None if line == "" else line.strip()
 
+    steps = None
+    if log_path:
+        from spor.decisionlog.interviews import Interview as Logged
+
+        steps = Logged(open_log(log_path, log_days, [p for p in (case, save_path) if p]), rulebase, loaded.digest)
     try:
-        code = converse(interview, lang, read)
+        code = converse(interview, lang, read, steps)
     except KeyboardInterrupt:  # Ctrl-C: the session so far is kept (and saved with --save), and it ends as stopped
         click.echo("")
         code = EXIT_INTERRUPTED
+    finally:
+        if steps is not None:
+            open_question = interview.next_question(interview.result())
+            steps.end(open_question.id if open_question is not None else None)
+            close_log(steps.log, lang)
     if save_path:
-        note = [
-            t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
-            for n in notices
-            if n.code == "from_evidence"
-        ]  # the interview never asks a fact it already has
-        for line in write_case(save_path, start, case_id, interview.known(), note):
-            click.echo(f"spor: warning: {save_path}: the notes are full; not noted: {line}", err=True)
-        click.echo(t("ask_saved", lang, path=save_path))
+        save(save_path, start, case_id, interview, notices, lang, evaluator if not no_assume else Evaluator(rulebase))
     sys.exit(code)
+
+
+def save(path: str, start, case_id: str, interview, notices: list, lang: str, evaluator) -> None:
+    """Write the session as a case file. The starting case's ``expect`` is kept, as written, while the new
+    answers still meet it (as ``spor test`` runs it: with assumptions); otherwise the new result is written as
+    the expectation and the change is said, so that a saved case never carries an expectation it fails."""
+    from spor.analysis.expect import renewed
+    from spor.common.messages import text as t
+    from spor.rulebase.cases import write_case
+
+    note = [
+        t("ask_saved_evidence", lang, fact=n.fact, value=n.params["value"], source=n.params["source"])
+        for n in notices
+        if n.code == "from_evidence"
+    ]  # the interview never asks a fact it already has
+    expect, changed = None, []
+    if start is not None and start.expect:
+        expect, changed = renewed(start.expect, evaluator.evaluate(interview.known()))
+    for line in write_case(path, start, case_id, interview.known(), note, expect=expect):
+        click.echo(f"spor: {t('severity_warning', lang)}: {path}: {t('ask_notes_full', lang, line=line)}", err=True)
+    click.echo(t("ask_saved", lang, path=path))
+    if changed:
+        said = "; ".join(mismatch.shown(lang) for mismatch in changed)
+        click.echo(printable(t("ask_expect_updated", lang, changes=said)))
 
 
 def save_problem(path: Path, force: bool) -> None:
     """Refuse a --save target before the first question: a link (it would write onto another file), a folder,
     or an existing file without --force (it would be replaced). The file is written atomically at the end."""
     if path.is_symlink():
-        raise InputError(
-            [Problem(str(path), "is a symbolic link: --save writes a file of its own, never through a link")]
-        )
+        raise InputError([Problem(str(path), Msg("ask_save_link"))])
     if path.is_dir():
-        raise InputError([Problem(str(path), "is a folder: --save needs a file name")])
+        raise InputError([Problem(str(path), Msg("ask_save_folder"))])
     if path.exists() and not force:
-        raise InputError([Problem(str(path), "already exists: give --force to replace it, or choose another name")])
+        raise InputError([Problem(str(path), Msg("ask_save_exists"))])
 
 
-def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
-    """The question-and-answer loop: show, read a line, let the interview act on it; returns the exit code earned."""
+def converse(interview, lang: str, read: Callable[[str], str | None], steps=None) -> int:
+    """The question-and-answer loop: show, read a line, let the interview act on it; returns the exit code earned.
+
+    ``steps`` (with --log: a ``decisionlog.interviews.Interview``) hears each step and the decision reached.
+    """
     from spor.analysis.interview import command
     from spor.common.messages import text as t
     from spor.output.text import offer, question, reasons, text, why
@@ -173,9 +220,17 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
             click.echo("\n" + text(result, lang) + "\n" + t("ask_after", lang) + offer(offered, lang))
             code = earn(EXIT_OK if result.complete else EXIT_INCOMPLETE)
             shown = "end"
+            if steps is not None:
+                from spor.output.record import as_json
+
+                steps.decision(as_json(result, lang))
+                if result.complete:
+                    steps.note("finished")
         elif fact is not None and shown != fact.id:
             click.echo("\n" + question(fact, lang, len(interview.history) + 1))
             shown = fact.id
+            if steps is not None:
+                steps.note("asked", fact.id)
         line = read("> ")
         if line is None:
             if fact is not None and not result.complete:
@@ -184,6 +239,8 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
         word = command(line)
         if word == "quit":
             break
+        if steps is not None and word in ("why", "how", "back", "restart", "skip"):
+            steps.note(word, fact.id if fact is not None and word in ("why", "skip") else None)
         if word == "why" and fact is not None:
             click.echo(why(interview, fact, lang))
         elif word == "how":
@@ -193,7 +250,10 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
                 click.echo(t("ask_how_head", lang) + "\n" + "\n".join(reasons(result, lang)))
         elif word == "back":
             undone = interview.back()
-            click.echo(t("ask_undone", lang, fact=undone) if undone else t("ask_nothing_to_undo", lang))
+            label = interview.rulebase.facts[undone].label.get(lang) if undone else ""
+            click.echo(
+                printable(t("ask_undone", lang, label=label, fact=undone) if undone else t("ask_nothing_to_undo", lang))
+            )
             shown = None
         elif word == "restart":
             interview.restart()
@@ -201,9 +261,11 @@ def converse(interview, lang: str, read: Callable[[str], str | None]) -> int:
             shown = None
         elif word == "skip" and fact is not None:
             interview.skip(fact)
-            click.echo(t("ask_skipped", lang, fact=fact.id))
+            click.echo(printable(t("ask_skipped", lang, label=fact.label.get(lang), fact=fact.id)))
         elif fact is not None:
             hint = interview.answer(fact, line)
+            if steps is not None and not hint:
+                steps.note("answered", fact.id, interview.known().get(fact.id))
             if hint:
                 choices = t("ask_choose", lang, last=len(fact.values))
                 click.echo(printable(t("ask_invalid", lang, message=hint)) + " " + choices)

@@ -11,16 +11,35 @@ from spor.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    SporCommand,
     assume_option,
     earn,
     lang_option,
     load_rules,
     rules_option,
+    shown_folder,
 )
+from spor.cli.decisionlog import close_log, log_options, open_log
 from spor.common.errors import InputError, Problem
 
+NB = {
+    "": """Diagnostiser mange saker: mapper med saksfiler, JSON Lines-filer, CSV-filer (- leser fra standard inn).
 
-@click.command()
+    Én utpost per innpost, i samme rekkefølge: et resultat, eller en feilpost
+    med postens kilde og hva som var galt. Resultatene skrives etter hvert (minst
+    hvert 0,2 s, og straks når kjøringen stoppes), så en avbrutt kjøring etterlater
+    en gyldig fil; --resume går videre derfra uten dubletter. Et sammendrag går
+    til standard feil. Avslutter med 0 når alt er avgjort, 1 når noe er
+    ufullstendig eller ugyldig, 2 ved feil bruk, 130 når kjøringen avbrytes.
+    """,
+    "out_path": "Skriv resultatene hit (standard: standard ut).",
+    "fmt": "jsonl (JSON Lines) eller csv.",
+    "resume": "Fortsett en avbrutt kjøring: behold postene som allerede står i --out, kjør resten.",
+    "jobs": "Kjør motoren i så mange prosesser (utdataene blir de samme, i samme rekkefølge).",
+}
+
+
+@click.command(cls=SporCommand, nb=NB)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--out",
@@ -29,7 +48,14 @@ from spor.common.errors import InputError, Problem
     default=None,
     help="Write results here (default: standard output).",
 )
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl (JSON Lines) or csv.",
+)
 @lang_option()
 @click.option(
     "--resume", is_flag=True, help="Continue an interrupted run: keep the records already in --out, run the rest."
@@ -43,6 +69,7 @@ from spor.common.errors import InputError, Problem
     help="Run the engine in this many worker processes (the output is the same, in input order).",
 )
 @assume_option
+@log_options
 def batch(
     inputs: tuple,
     out_path: str | None,
@@ -52,6 +79,8 @@ def batch(
     rules_dir: str | None,
     jobs: int,
     no_assume: bool,
+    log_path: str | None,
+    log_days: int | None,
 ) -> None:
     """Diagnose many cases: folders of case files, JSON Lines files, CSV files (- reads JSON Lines from stdin).
 
@@ -70,13 +99,15 @@ def batch(
     from spor.common.messages import number
     from spor.common.messages import text as t
     from spor.inference.evaluate import Evaluator
+    from spor.output.layout import rulebase_line
+    from spor.output.record import note_hash
     from spor.rulebase.cases import Normaliser
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)  # from the start: a stop while resuming counts is one too
-    out = None
+    out = log = None
     try:
         missing = [
             Problem(str(raw), "no such file or folder") for raw in inputs if raw != "-" and not Path(raw).exists()
@@ -94,10 +125,14 @@ def batch(
             raise InputError([refused])
         loaded = load_rules(rules_dir)
         rulebase = loaded.rulebase
+        note_hash(rulebase, loaded.digest)  # each result names these bytes, in --jobs workers too (forked after)
+        click.echo(rulebase_line(rulebase.id, shown_folder(Path(rulebase.folder)), loaded.digest, lang), err=True)
         evaluator, normaliser = Evaluator(rulebase, assume=not no_assume), Normaliser(rulebase)
         key = loaded.key + (" --no-assume" if no_assume else "")  # without assumptions it answers as another rulebase
         record = guard.run_record(list(inputs), target, key, fmt, lang) if target else {}
         done_count, keep, kept = 0, 0, None
+        if log_path:  # before the output is opened: a log refused leaves the output as it was
+            log = open_log(log_path, log_days, [*inputs, *([out_path] if out_path else [])])
         if resume and target and target.exists():
             refused = (
                 None
@@ -118,12 +153,23 @@ def batch(
         except OSError as exc:
             raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
         writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
-        progress = sys.stderr.isatty()
+        if log_path:
+            from spor.batch.logged import LoggedStream, LoggedWriter, log_done, run_id
+
+            writer = LoggedWriter(writer, log, rulebase, loaded.digest, run_id(record), done_count)
+            if done_count and fmt == "jsonl" and target is not None:
+                log_done(target, done_count, writer)  # records that reached the output without their rows
+            out = LoggedStream(out, writer)
+        meter = None  # the progress line: on a terminal only
+        if sys.stderr.isatty():
+            from spor.batch.progress import Meter, count_records
+
+            meter = Meter(sys.stderr, count_records(list(inputs), out_path), lang, start=done_count)
 
         def on_record(summary: batching.Summary) -> None:
             earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
-            if progress and summary.records % 1000 == 0:
-                click.echo("\r" + t("batch_progress", lang, records=number(summary.records, lang)), nl=False, err=True)
+            if meter is not None:
+                meter.tick(summary.records)
 
         done = batching.output_sources(target, fmt) if target and done_count else ()
         plan = batching.Plan(
@@ -170,8 +216,11 @@ def batch(
                 out.close()
             except OSError:
                 pass
-    if progress and summary.records >= 1000:
-        click.echo("", err=True)
-    for line in summary.lines(lang):
+        close_log(log, lang)
+    if meter is not None:
+        meter.close(summary.records)
+    from spor.output.reports import batch_summary
+
+    for line in batch_summary(summary, rulebase, lang):  # each summary fact and value by its label in lang
         click.echo(line, err=True)
     sys.exit(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)

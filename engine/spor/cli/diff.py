@@ -7,15 +7,36 @@ import sys
 
 import click
 
-from spor.cli.common import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, earn, examples_for, load_rules, say_problems
+from spor.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_INPUT,
+    EXIT_OK,
+    SporCommand,
+    earn,
+    examples_for,
+    lang_option,
+    load_rules,
+    say_problems,
+)
+
+NB = {
+    "": """Vis hvilke saker som får et annet svar mellom to regelbaser.
+
+    Kjører CASES (standard: examples/) på OLD_RULES og NEW_RULES og lister hver
+    sak der utfallet, de utledede faktaene eller faktaene som mangler, er endret.
+    Avslutter med 0 når ingenting er endret, 1 når noe er det, og 2 ved feil bruk.
+    """,
+    "fmt": "text for lesing, json for skript (ett objekt per sak, per linje).",
+}
 
 
-@click.command()
+@click.command(cls=SporCommand, nb=NB)
 @click.argument("old_rules", type=click.Path(file_okay=False))
 @click.argument("new_rules", type=click.Path(file_okay=False))
 @click.argument("cases", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str) -> None:
+@lang_option()
+def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str, lang: str) -> None:
     """Show which cases change their answer between two rulebases.
 
     Runs CASES (default: examples/) on OLD_RULES and NEW_RULES and lists each
@@ -35,7 +56,7 @@ def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str) -> None:
         for e in entries:
             click.echo(json.dumps(diff_json(e), ensure_ascii=False))
     else:
-        click.echo("\n".join(diff_text(entries)))
+        click.echo("\n".join(diff_text(entries, lang)))
     for e in broken:
-        say_problems(e.problems)
+        say_problems(e.problems, lang)
     sys.exit(code)

@@ -7,10 +7,34 @@ from itertools import islice
 
 import click
 
-from spor.cli.common import EXIT_INPUT, EXIT_OK, earn, lang_option, load_rules, rules_option, say_problems
+from spor.cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    SporCommand,
+    earn,
+    lang_option,
+    load_rules,
+    rules_option,
+    say_problems,
+)
+
+NB = {
+    "": """Les bevis om en sending og si hva det betyr.
+
+    Hver FILE er en melding som kom tilbake (en avvisning, .eml) eller en
+    hendelseslogg (en JSON-liste med hendelser, eller JSON Lines); en mappe: dens
+    .eml-, .json-, .jsonl- og .ndjson-filer. For hver mottaker (eller melding):
+    statuskoden, svaret, serverne, hva de betyr og hvem som må handle (fra
+    regelbasen), og faktaene saken får. En fil som ikke kan leses, får én melding;
+    de andre filene leses likevel. Avslutter med 0, eller 2 når en fil eller
+    linje ikke kunne leses.
+    """,
+    "fmt": "text for lesing, json for skript (ett objekt per mottaker eller melding, per linje).",
+    "recipient": "Bare det beviset sier om denne adressen.",
+}
 
 
-@click.command()
+@click.command(cls=SporCommand, nb=NB)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
@@ -42,7 +66,7 @@ def evidence(files: tuple, fmt: str, lang: str, recipient: str | None, rules_dir
     code, found, files_read = EXIT_OK, 0, 0
     for reading in readings(files, rulebase, recipient):  # one file at a time: said, written, then let go
         files_read += 1
-        say_problems(reading.problems)
+        say_problems(reading.problems, lang)
         if reading.problems:
             code = earn(EXIT_INPUT)
         found += len(reading.explained)
@@ -60,5 +84,5 @@ def evidence(files: tuple, fmt: str, lang: str, recipient: str | None, rules_dir
                 batch = list(islice(items, 1000))
                 if not batch:
                     break
-    click.echo(tally(files_read, found, counted), err=True)
+    click.echo(tally(files_read, found, counted, lang), err=True)
     sys.exit(code)

@@ -10,6 +10,7 @@ from spor.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_INPUT,
     EXIT_OK,
+    SporCommand,
     assume_option,
     earn,
     evidence_options,
@@ -18,11 +19,30 @@ from spor.cli.common import (
     read_evidence,
     rules_option,
     say_problems,
+    say_rulebase,
 )
 from spor.common.errors import InputError
 
+NB = {
+    "": """Diagnostiser hver CASE-fil (YAML eller JSON; en mappe: hver saksfil i den; - leser standard inn).
 
-@click.command()
+    Avslutter med 0 når hver sak fikk et utfall, 1 når en sak fortsatt mangler
+    fakta (de listes med spørsmålene sine), og 2 ved feil i det som ble gitt. En
+    sak som er avgjort på antakelser (fakta reglene leser som ukjente: artikkelens
+    svar når ingen har sagt noe), er avgjort, og resultatet sier hver antakelse;
+    --no-assume gjør ingen. Med --evidence vinner det saken sier: beviset fyller
+    ukjente fakta og verdier saken lot stå åpne (en annen grunn, ikke lest ennå),
+    og en uenighet vises som en advarsel (--evidence-wins: bevisets verdi brukes
+    i stedet).
+    """,
+    "fmt": "text for lesing, json (ett objekt per linje) for skript, markdown for et svar i en sak.",
+    "explain": "Legg til hvorfor ikke: den minste endringen av de gitte faktaene som gir et annet utfall.",
+    "evidence_paths": "En melding som kom tilbake (.eml) eller en hendelseslogg (JSON) som fyller det saken lar "
+    "stå ukjent eller åpent (kan gis flere ganger).",
+}
+
+
+@click.command(cls=SporCommand, nb=NB)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
@@ -101,4 +121,6 @@ def run(
         click.echo(render(result, fmt, lang, explain=explain, rival=rival), nl=fmt == "json")
         if not result.complete and code == EXIT_OK:
             code = earn(EXIT_INCOMPLETE)
+    if fmt != "json" and not first:  # a JSON result names it in its rulebase_hash
+        say_rulebase(loaded, lang)
     sys.exit(code)

@@ -9,10 +9,30 @@ import sys
 
 import click
 
-from spor.cli.common import EXIT_INPUT, EXIT_OK, load_rules, rules_option, say_problems
+from spor.cli.common import EXIT_INPUT, EXIT_OK, SporCommand, lang_option, load_rules, rules_option, say_problems
+from spor.cli.decisionlog import close_log, log_options, open_log
+
+NB = {
+    "": """Server beslutningstreet: agentens side på / og HTTP-API-et under /api/v1.
+
+    Skriver adressen og kjører til Ctrl-C eller SIGTERM, som stopper den pent
+    (forespørsler som er i gang, blir fullført). Lytter på 127.0.0.1 hvis ikke
+    --host sier noe annet. Avslutter med 0 når den stoppes, 2 når regelbasen, et
+    valg eller adressen er feil. docs/serve.md beskriver siden og API-et.
+    """,
+    "host": "Adressen det lyttes på (0.0.0.0: alle).",
+    "port": "Port (0: en hvilken som helst ledig).",
+    "workers": "Prosesser som svarer på forespørsler (motoren kjører i én tråd per prosess).",
+    "token_file": "En fil med et token som /api krever som 'Authorization: Bearer TOKEN'.",
+    "ancestors": "Opprinnelser som kan vise siden i en ramme, f.eks. 'https://helpdesk.example.com' "
+    "(standard: bare spors egen).",
+    "access_log": "Logg hver forespørsel.",
+    "lang": "Språket på siden, og i API-svarene, når en lenke eller forespørsel ikke sier det. Standard: $SPOR_LANG, "
+    "ellers språket i locale (nb for nb, nn, no; ellers en).",
+}
 
 
-@click.command()
+@click.command(cls=SporCommand, nb=NB)
 @rules_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
@@ -36,6 +56,8 @@ from spor.cli.common import EXIT_INPUT, EXIT_OK, load_rules, rules_option, say_p
     help="Origins that may show the page in a frame, e.g. 'https://helpdesk.example.com' (default: only spor's own).",
 )
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@lang_option("Language of the page, and of API answers, when a link or request does not name one.")
+@log_options
 def serve(
     rules_dir: str | None,
     host: str,
@@ -44,6 +66,9 @@ def serve(
     token_file: str | None,
     ancestors: str | None,
     access_log: bool,
+    lang: str,
+    log_path: str | None,
+    log_days: int | None,
 ) -> None:
     """Serve the decision tree: the agent's page at / and the HTTP API under /api/v1.
 
@@ -65,10 +90,15 @@ def serve(
         frame_ancestors(ancestors)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--frame-ancestors'") from None
+    if log_path:  # a log that cannot be one is said here, before anything listens; each worker opens its own
+        close_log(open_log(log_path, log_days))
     settings = Settings(
         rules_dir=folder,
         token_file=os.path.abspath(token_file) if token_file else None,
         frame_ancestors=ancestors,
+        lang=lang,
+        log_path=os.path.abspath(log_path) if log_path else None,
+        log_days=log_days,
     )
     if token_file and not settings.token:
         raise click.BadParameter(f"{token_file} is empty: put the token in it", param_hint="'--token-file'")

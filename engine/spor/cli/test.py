@@ -8,12 +8,39 @@ import sys
 import click
 
 from spor.analysis.suite import SuiteReport
-from spor.cli.common import EXIT_INCOMPLETE, EXIT_OK, earn, examples_for, load_rules, rules_option
+from spor.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    SporCommand,
+    earn,
+    examples_for,
+    lang_option,
+    load_rules,
+    rules_option,
+    say_rulebase,
+)
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
+from spor.common.reasons import os_reason
 from spor.rulebase.model import Rulebase
 
+NB = {
+    "": """Kjør saksfiler som har en expect-blokk (standard: examples/).
 
-@click.command("test")
+    Skriver PASS eller FAIL for hver sak, og for hver feil den ventede og den
+    faktiske verdien av hvert felt som er forskjellig. Avslutter med 0 når alle
+    består (og dekningen er minst --fail-under), ellers 1, og 2 ved feil bruk.
+    """,
+    "pattern": "Bare saker der id-en eller filnavnet inneholder (eller passer glob-mønsteret) PATTERN.",
+    "show_coverage": "Vis regler, utfall og verdier som sakene aldri når.",
+    "fail_under": "Feil når den samlede dekningen er under N prosent.",
+    "junit_path": "Skriv også resultatene som JUnit XML til denne filen (for testrapporter i CI).",
+    "lcov_path": "Med --coverage: skriv også regel- og utfallsdekningen som lcov til denne filen (for dekning "
+    "i editoren).",
+}
+
+
+@click.command("test", cls=SporCommand, nb=NB)
 @click.argument("paths", nargs=-1, type=click.Path())
 @rules_option
 @click.option(
@@ -40,6 +67,7 @@ from spor.rulebase.model import Rulebase
     default=None,
     help="With --coverage: also write rule and outcome coverage as lcov to this file (for coverage gutters).",
 )
+@lang_option()
 def test_cmd(
     paths: tuple,
     rules_dir: str | None,
@@ -49,6 +77,7 @@ def test_cmd(
     fmt: str,
     junit_path: str | None,
     lcov_path: str | None,
+    lang: str,
 ) -> None:
     """Run case files that carry an expect block (default: examples/).
 
@@ -57,11 +86,13 @@ def test_cmd(
     at least --fail-under), 1 otherwise, 2 usage.
     """
     from spor.analysis.suite import run_suite
+    from spor.common.messages import text
     from spor.output.reports import test_json, test_text
 
     if lcov_path and not show_coverage and fail_under is None:
-        raise click.UsageError("--lcov writes coverage: give --coverage too")
-    rulebase = load_rules(rules_dir).rulebase
+        raise click.UsageError(text("test_lcov_needs_coverage", lang))
+    loaded = load_rules(rules_dir)
+    rulebase = loaded.rulebase
     cases = examples_for(rules_dir, paths)
     report = run_suite(rulebase, cases, pattern, show_coverage or bool(lcov_path), fail_under)
     write_reports(report, rulebase, {junit_path: "junit", lcov_path: "lcov"})
@@ -69,11 +100,11 @@ def test_cmd(
     if fmt == "json":
         click.echo(json.dumps(test_json(report), ensure_ascii=False))
     else:
-        click.echo("\n".join(test_text(report)))
+        click.echo("\n".join(test_text(report, lang)))
+        say_rulebase(loaded, lang)
         if not report.runs:
-            click.echo(
-                "no case to run: " + (f"none matches -k {pattern!r}" if pattern else "no case files found"), err=True
-            )
+            why = text("test_none_matches", lang, pattern=repr(pattern)) if pattern else text("test_no_files", lang)
+            click.echo(text("test_nothing_to_run", lang, why=why), err=True)
     sys.exit(EXIT_INCOMPLETE if report.failed else EXIT_OK)
 
 
@@ -87,8 +118,8 @@ def write_reports(report: SuiteReport, rulebase: Rulebase, targets: dict) -> Non
         if not path:
             continue
         if any(same_file(path, source) for source in inputs):
-            raise InputError([Problem(path, f"is one of the case files: --{kind} would overwrite it")])
+            raise InputError([Problem(path, Msg("test_report_is_a_case", option=f"--{kind}"))])
         try:
             atomic_write(path, junit_xml(report, rulebase) if kind == "junit" else lcov(report, rulebase))
         except OSError as exc:
-            raise InputError([Problem(path, f"cannot be written: {exc.strerror or exc}")]) from None
+            raise InputError([Problem(path, Msg("cannot_write", detail=os_reason(exc)))]) from None

@@ -5,6 +5,10 @@ argument) ends up as a :class:`Problem`: the file, the line and column when
 the text is known, the path inside the document, and a sentence saying what
 was expected. The CLI prints them one per line and exits with code 2; tests
 assert on their fields rather than on printed text.
+
+The sentence is a catalogue message (``messages.Msg``) wherever spor words
+it: ``message`` is its English text, the one scripts and JSON read, and
+:meth:`Problem.shown` words it in the language of the person reading.
 """
 
 from __future__ import annotations
@@ -30,9 +34,21 @@ class Problem:
         """``file:line:col`` when known, else ``file`` (with the document path)."""
         return place(self.file, self.line, self.column, format_path(self.path) if self.path else "")
 
+    def text(self, lang: str = "en") -> str:
+        """The message worded in ``lang`` (a message that is no catalogue message reads as it was written)."""
+        from spor.common.messages import say
+
+        return say(self.message, lang)
+
+    def shown(self, lang: str = "en") -> str:
+        """``where: message`` in ``lang``, with a warning marked as one, safe to print."""
+        from spor.common.messages import text
+
+        label = "" if self.severity == "error" else f"{text('severity_' + self.severity, lang)}: "
+        return printable(f"{self.where()}: {label}{self.text(lang)}")
+
     def __str__(self) -> str:
-        label = "" if self.severity == "error" else f"{self.severity}: "
-        return printable(f"{self.where()}: {label}{self.message}")
+        return self.shown("en")
 
     def as_dict(self) -> dict:
         return {

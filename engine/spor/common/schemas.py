@@ -6,7 +6,10 @@ messages are reworded for the people who edit these files: the unknown key
 is named and located on the key itself, a bad name says what a name must
 look like (from the schema's own description), and a failed ``oneOf``
 reports the alternative that came closest instead of "is not valid under
-any of the given schemas".
+any of the given schemas". Each message is a catalogue message
+(``messages.Msg``) with a Norwegian wording too; a schema's description
+gives both (``English / Norsk``). Only a kind of error no schema of spor's
+makes yet is passed on in jsonschema's English words.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import json
 from functools import cache
 
+from spor.common.messages import Joined, Msg, Pair
 from spor.common.reader import Document
+from spor.common.reasons import did_you_mean
 from spor.common.resources import schemas_dir
-from spor.common.suggest import closest
 
 SCHEMAS = {  # what ``spor schema KIND`` prints: KIND -> its file in schemas/
     "rules": "rulefile.schema.json",  # what spor reads
@@ -28,15 +32,9 @@ SCHEMAS = {  # what ``spor schema KIND`` prints: KIND -> its file in schemas/
     "test-report": "test-report.schema.json",  # spor test --format json
     "diff-record": "diff-record.schema.json",  # a line of spor diff --format json
 }
-_KINDS = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "text",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "null": "null",
-}
+_KINDS = frozenset(
+    {"kind_object", "kind_array", "kind_string", "kind_boolean", "kind_integer", "kind_number", "kind_null"}
+)
 
 
 def schema_text(kind: str) -> str:
@@ -200,58 +198,80 @@ def _closest(error):
 
 
 def _problems(doc: Document, error) -> list:
+    """The problems of one jsonschema error, each a catalogue message (``messages.Msg``) at its place."""
     path = tuple(error.absolute_path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
         extras = [k for k in error.instance if k not in allowed]
-        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return [doc.problem(path + (k,), f"unknown key {k!r}{closest(k, allowed)}{hint}", at_key=True) for k in extras]
-    if "propertyNames" in error.schema_path:
+        hint = Msg("schema_allowed_here", names=", ".join(allowed)) if allowed else ""
         return [
             doc.problem(
-                path + (error.instance,),
-                f"{error.instance!r} is not allowed as a name here: {_describe(schema) or error.message}",
-                at_key=True,
+                path + (k,), Msg("schema_unknown_key", key=k, hint=did_you_mean(k, allowed), allowed=hint), at_key=True
             )
+            for k in extras
         ]
-    if kind == "required":
-        return [doc.problem(path, error.message.replace("is a required property", "is missing (it is required here)"))]
+    if "propertyNames" in error.schema_path:
+        why = _describe(schema) or _no_match(error)
+        return [
+            doc.problem(path + (error.instance,), Msg("schema_bad_name", name=error.instance, why=why), at_key=True)
+        ]
+    if kind == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return [doc.problem(path, Msg("schema_required", name=name)) for name in missing]
     if kind == "type":
         expected = schema.get("type")
         names = [expected] if isinstance(expected, str) else list(expected or [])
-        want = " or ".join(_KINDS.get(n, n) for n in names)
-        return [doc.problem(path, f"expected {want}, found {doc.written(path, error.instance)}")]
+        want = Joined([Msg("kind_" + n) if "kind_" + n in _KINDS else n for n in names], Msg("sep_or"))
+        return [doc.problem(path, Msg("schema_type", want=want, found=written(doc, path, error.instance)))]
     if kind == "pattern":
-        shown = doc.written(path, error.instance)
-        return [doc.problem(path, f"{shown} is not allowed: {_describe(schema) or error.message}")]
+        why = _describe(schema) or _no_match(error)
+        return [doc.problem(path, Msg("schema_not_allowed", shown=written(doc, path, error.instance), why=why))]
     if kind == "enum":
         choices = ", ".join(json.dumps(v, ensure_ascii=False) for v in schema.get("enum", []))
-        return [doc.problem(path, f"{doc.written(path, error.instance)} is not allowed: expected one of {choices}")]
+        return [doc.problem(path, Msg("schema_enum", shown=written(doc, path, error.instance), choices=choices))]
     if kind == "const":
-        return [doc.problem(path, f"expected {json.dumps(schema.get('const'))}")]
+        return [doc.problem(path, Msg("schema_const", value=json.dumps(schema.get("const"))))]
     if kind in ("maxItems", "minItems", "maxProperties", "minProperties"):
         size = len(error.instance)
         limit = error.validator_value
         if kind == "maxProperties" and limit == 1 and path[-1:] == ("then",):
             return [doc.problem(path, _split_rule(doc.data, path, list(error.instance)))]
-        what = (("entry", "entries") if kind.endswith("Items") else ("key", "keys"))[size != 1]
-        verb = "is" if limit == 1 else "are"
-        bound = f"at most {limit} {verb} allowed" if kind.startswith("max") else f"at least {limit} {verb} needed"
-        return [doc.problem(path, f"{size} {what} here; {bound}")]
+        what = ("items" if kind.endswith("Items") else "keys") + ("_one" if size == 1 else "")
+        bound = ("schema_at_most" if kind.startswith("max") else "schema_at_least") + ("_one" if limit == 1 else "")
+        return [
+            doc.problem(path, Msg("schema_size", what=Msg("count_" + what, size=size), bound=Msg(bound, limit=limit)))
+        ]
     if kind in ("maxLength", "minLength"):
-        bound = "at most" if kind == "maxLength" else "at least"
         size, limit = len(error.instance), error.validator_value
-        return [doc.problem(path, f"a text of {size} characters; {bound} {limit} are allowed")]
+        return [doc.problem(path, Msg("schema_" + kind, size=size, limit=limit))]
     if kind == "not" and isinstance(error.instance, dict):
-        why = _describe(error.schema) or error.message
-        return [doc.problem(path, f"this combination of keys is not allowed here: {why}")]
+        why = _describe(error.schema) or Msg("schema_other", detail=error.message)
+        return [doc.problem(path, Msg("schema_combination", why=why))]
+    if kind in ("minimum", "maximum") and isinstance(error.instance, (int, float)):
+        return [doc.problem(path, Msg("schema_" + kind, value=error.instance, limit=error.validator_value))]
+    if kind == "uniqueItems":
+        return [doc.problem(path, Msg("schema_unique"))]
     message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
-    return [doc.problem(path, message)]
+    return [doc.problem(path, Msg("schema_other", detail=message))]
 
 
-def _split_rule(data, path: tuple, keys: list) -> str:
+def _no_match(error) -> Msg | str:
+    """jsonschema's "'x' does not match '^...'", worded in the catalogue (for a pattern without a description)."""
+    if error.validator == "pattern":
+        return Msg("schema_no_match", name=error.instance, pattern=error.validator_value)
+    return Msg("schema_other", detail=error.message)
+
+
+def written(doc: Document, path, value):
+    """How a scalar was written in the file (``yes`` rather than ``True``; an empty value said in words)."""
+    if doc.raw.get(tuple(path)) == "" and value is None:
+        return Msg("schema_empty_value")
+    return doc.written(path, value)
+
+
+def _split_rule(data, path: tuple, keys: list) -> Msg:
     """The message for a rule's ``then`` with more than one conclusion: name the rule, say to split it."""
     try:
         for step in path[:-1]:
@@ -259,13 +279,14 @@ def _split_rule(data, path: tuple, keys: list) -> str:
     except (KeyError, IndexError, TypeError):
         data = None
     rule_id = data.get("id") if isinstance(data, dict) else None
-    name = f"rule {rule_id!r}" if isinstance(rule_id, str) else "this rule"
-    return (
-        f"{name} concludes {len(keys)} things ({', '.join(map(str, keys))}), but a rule concludes one: "
-        f"split it into {len(keys)} rules with the same 'when', one conclusion each"
-    )
+    name = Msg("schema_rule_named", rule=rule_id) if isinstance(rule_id, str) else Msg("schema_this_rule")
+    return Msg("schema_split_rule", name=name, count=len(keys), keys=", ".join(map(str, keys)))
 
 
-def _describe(schema) -> str:
+def _describe(schema) -> Pair | None:
+    """A schema's own description of what it allows, in either language: the schemas write ``English / Norsk``."""
     description = schema.get("description", "") if isinstance(schema, dict) else ""
-    return description.split(" / ")[0]
+    if not description:
+        return None
+    en, _, nb = description.partition(" / ")
+    return Pair(nb or en, en)

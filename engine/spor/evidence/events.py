@@ -23,6 +23,8 @@ from typing import TypedDict
 
 from spor.common.errors import Problem
 from spor.common.files import bounded_lines, strip_bom
+from spor.common.messages import Msg
+from spor.common.reasons import json_reason
 from spor.evidence.codes import codes_in
 from spor.evidence.findings import EVENTS, Finding, Mapped, clean
 
@@ -66,7 +68,7 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
             _bad(
                 problems,
                 counts,
-                Problem(source, f"expected an event (a JSON object), found {type(item).__name__}", line),
+                Problem(source, Msg("ev_not_an_event", found=type(item).__name__), line),
             )
             continue
         counts["events"] += 1
@@ -83,7 +85,7 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         name = _field(item, fields["event"])
         address = _field(item, fields["recipient"])
         if not name:
-            _bad(problems, counts, Problem(source, f"the event has no {' or '.join(fields['event'])} field", line))
+            _bad(problems, counts, Problem(source, Msg("ev_no_event_field", names=" | ".join(fields["event"])), line))
             continue
         if wanted and address.lower() != wanted:
             continue
@@ -115,8 +117,7 @@ def read_events(stream, source: str, spec, *, recipient: str | None = None) -> t
         problems.append(
             Problem(
                 source,
-                f"and {counts['bad'] - len(problems):,} more lines or events that could not "
-                "be read (only the first ones are listed)",
+                Msg("ev_more_bad", count=counts["bad"] - len(problems)),
             )
         )
     codes = {code: name for name, code in names.items()}
@@ -133,7 +134,7 @@ def _lines(stream, source, problems, counts):
     """
     for number, raw in bounded_lines(stream, MAX_EVENT):
         if raw is None:
-            _bad(problems, counts, Problem(source, f"a line longer than {MAX_EVENT:,} bytes: not read", number))
+            _bad(problems, counts, Problem(source, Msg("ev_line_too_long", limit=MAX_EVENT), number))
             yield number, None
             continue
         if number == 1:
@@ -146,7 +147,7 @@ def _lines(stream, source, problems, counts):
                 counts,
                 Problem(
                     source,
-                    f"not UTF-8 text ({raw[exc.start : exc.start + 1]!r} cannot be decoded): this line is not read",
+                    Msg("ev_not_utf8", byte=repr(raw[exc.start : exc.start + 1])),
                     number,
                     exc.start + 1,
                 ),
@@ -182,7 +183,7 @@ def _items(stream, source, problems, counts):
         for number, text in lines:
             if text is None:
                 if in_array:
-                    raise _Stop(number, "a line that cannot be read: the rest of the array is not read")
+                    raise _Stop(number, Msg("ev_array_line_unreadable"))
                 if parts or state["buffer"].strip():
                     state["cut"] = number
                     break
@@ -224,7 +225,7 @@ def _items(stream, source, problems, counts):
                 while not state["buffer"][1:].strip() and more():
                     pass
                 if state["buffer"][1:].strip():
-                    _bad(problems, counts, Problem(source, "text after the end of the JSON array", state["line"]))
+                    _bad(problems, counts, Problem(source, Msg("ev_text_after_array"), state["line"]))
                 return
             try:
                 value, end = _DECODER.raw_decode(buffer)
@@ -234,25 +235,23 @@ def _items(stream, source, problems, counts):
                 if unfinished and len(buffer) < MAX_EVENT and more(min(2 * len(buffer), MAX_EVENT)):
                     continue  # the value goes on, on the next lines
                 if state["cut"] is not None:
-                    why = f"an event cut by line {state['cut']}, which cannot be read"
+                    why: Msg | str = Msg("ev_event_cut", line=state["cut"])
                 elif isinstance(exc, json.JSONDecodeError):
                     why = (
-                        "the file ends inside an event (cut short?)"
-                        if unfinished and len(buffer) < MAX_EVENT
-                        else exc.msg
+                        Msg("ev_file_ends_in_event") if unfinished and len(buffer) < MAX_EVENT else json_reason(exc.msg)
                     )
                 else:
-                    why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+                    why = Msg("ev_nested_too_deeply") if isinstance(exc, RecursionError) else str(exc).split(";")[0]
                 if in_array:
-                    raise _Stop(state["line"], f"not valid JSON: {why}; the rest of the array is not read") from None
-                _bad(problems, counts, Problem(source, f"not valid JSON: {why}", state["line"]))
+                    raise _Stop(state["line"], Msg("ev_bad_json_in_array", why=why)) from None
+                _bad(problems, counts, Problem(source, Msg("ev_bad_json", why=why), state["line"]))
                 _skip_value(state)
                 continue
             yield state["line"], value
             state["line"] += buffer.count("\n", 0, end)
             state["buffer"] = buffer[end:]
         if in_array and not ended:
-            _bad(problems, counts, Problem(source, "the JSON array is not closed (the file ends early)", state["line"]))
+            _bad(problems, counts, Problem(source, Msg("ev_array_not_closed"), state["line"]))
     except _Stop as stop:
         _bad(problems, counts, Problem(source, stop.message, stop.line))
 
@@ -338,5 +337,5 @@ def _finding(source, key, state, codes) -> Finding:
         message=key,
         time=time if math.isfinite(time) else None,
         events=tuple(codes[c] for c in listed),
-        note=f"{count} event(s) of this message; the deciding one is on line {line}",
+        note=Msg("ev_events_note", count=int(count), line=int(line)),
     )

@@ -26,7 +26,9 @@ from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import JSON_LINES_SUFFIXES, files_in, strip_bom
+from spor.common.messages import Joined, Msg
 from spor.common.reader import read_bytes
+from spor.common.reasons import os_reason
 from spor.common.records import field, record
 from spor.evidence.findings import EVENTS, FROM_EVIDENCE, REPORT, Finding, Mapped
 from spor.evidence.spec import evidence_spec
@@ -71,9 +73,7 @@ def readings(names, rulebase, recipient: str | None = None):
             continue
         inside = files_in(Path(name), SUFFIXES)
         if not inside:
-            yield Reading(
-                name, "", problems=[Problem(name, f"a folder with no evidence files ({', '.join(SUFFIXES)})")]
-            )
+            yield Reading(name, "", problems=[Problem(name, Msg("ev_empty_folder", suffixes=", ".join(SUFFIXES)))])
         for path in inside:
             yield read_evidence(str(path), rulebase, recipient=recipient)
 
@@ -86,26 +86,20 @@ def read_evidence(path, rulebase, *, recipient: str | None = None) -> Reading:
         _regular_file(source, Path(path))
         looks_like_json = _is_event_log(Path(path))
         if not looks_like_json and Path(path).suffix.lower() in EVENT_SUFFIXES:
-            return Reading(source, "", problems=[Problem(source, "not an event log: JSON starts with [ or {", 1)])
+            return Reading(source, "", problems=[Problem(source, Msg("ev_not_an_event_log"), 1)])
         if looks_like_json:
             if spec.events is None:
                 return Reading(
                     source,
                     "",
-                    problems=[
-                        Problem(
-                            source,
-                            "looks like an event log (JSON), but the rulebase "
-                            "declares no evidence.events to read one with",
-                        )
-                    ],
+                    problems=[Problem(source, Msg("ev_no_events_spec"))],
                 )
             return _read_event_log(path, source, rulebase, recipient)
         if spec.reports is None:
             return Reading(
                 source,
                 "",
-                problems=[Problem(source, "the rulebase declares no evidence.reports to read a returned message with")],
+                problems=[Problem(source, Msg("ev_no_reports_spec"))],
             )
         return _read_message(path, source, rulebase, recipient)
     except InputError as exc:
@@ -117,21 +111,13 @@ def _regular_file(source: str, path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InputError([Problem(source, "no such file")]) from None
+        raise InputError([Problem(source, Msg("no_such_file"))]) from None
     except OSError as exc:
-        raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(source, Msg("cannot_read", detail=os_reason(exc)))]) from None
     if stat.S_ISDIR(mode):
-        raise InputError([Problem(source, "this is a folder, expected an evidence file")])
+        raise InputError([Problem(source, Msg("ev_is_folder"))])
     if not stat.S_ISREG(mode):
-        raise InputError(
-            [
-                Problem(
-                    source,
-                    "not a regular file (a pipe or a device?): expected a returned message "
-                    "(.eml) or an event log (JSON)",
-                )
-            ]
-        )
+        raise InputError([Problem(source, Msg("ev_not_regular"))])
 
 
 def _is_event_log(path: Path) -> bool:
@@ -153,14 +139,12 @@ def _read_event_log(path, source, rulebase, recipient) -> Reading:
                 stream, source, evidence_spec(rulebase).events, recipient=recipient
             )
     except OSError as exc:
-        raise InputError([Problem(source, f"cannot be read: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(source, Msg("cannot_read", detail=os_reason(exc)))]) from None
     if not findings and not problems:
         problems = [
             Problem(
                 source,
-                f"holds no events for {recipient}"
-                if recipient and counts["events"]
-                else "holds no events (expected a JSON array of events, or one event per line)",
+                Msg("ev_no_events_for", address=recipient) if recipient and counts["events"] else Msg("ev_no_events"),
             )
         ]
     spec = evidence_spec(rulebase)  # each finding explained when it is read: a log of many messages is never held
@@ -174,32 +158,21 @@ def _read_message(path, source, rulebase, recipient) -> Reading:
     data = strip_bom(data)
     start = data[:4096].lstrip(b"\r\n")
     if not start:
-        raise InputError([Problem(source, "the file is empty: expected a returned mail message (.eml)")])
+        raise InputError([Problem(source, Msg("ev_empty_message"))])
     first = start.split(b"\n", 1)[0]
     headers = start.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]  # a NUL byte in a body is read past
     if b"\0" in headers or not (start.startswith(HEADER_START) or _header_line(first)):
-        raise InputError(
-            [
-                Problem(
-                    source,
-                    'not a mail message: expected header lines such as "From: ..." and '
-                    '"Subject: ..." (a returned message saved as .eml), or an event log (JSON)',
-                    1,
-                )
-            ]
-        )
+        raise InputError([Problem(source, Msg("ev_not_mail"), 1)])
     try:
         findings = read_report(data, source, evidence_spec(rulebase).reports)
     except RecursionError:
-        raise InputError(
-            [Problem(source, "its MIME parts are nested too deeply to be read (a damaged or hostile message?)")]
-        ) from None
+        raise InputError([Problem(source, Msg("ev_mime_too_deep"))]) from None
     problems = []
     if recipient:
         kept = [f for f in findings if f.kind != REPORT or f.recipient.lower() == recipient.lower()]
         if findings and findings[0].kind == REPORT and not kept:
-            named = ", ".join(f.recipient for f in findings[:5] if f.recipient) or "none could be read"
-            problems.append(Problem(source, f"says nothing about {recipient} (its recipients: {named})"))
+            named = ", ".join(f.recipient for f in findings[:5] if f.recipient) or Msg("ev_none_readable")
+            problems.append(Problem(source, Msg("ev_says_nothing_about", address=recipient, named=named)))
         findings = kept
     return Reading(source, "message", [explain(f, evidence_spec(rulebase)) for f in findings], problems)
 
@@ -259,8 +232,12 @@ def merge(given: dict, readings: list, *, rulebase=None, evidence_wins: bool = F
     facts, notices = dict(given), []
     for fact, values in implied.items():
         if len(values) > 1:
-            shown = "; ".join(
-                f"{value} ({_sources(sources, more.get((fact, value)))})" for value, sources in values.items()
+            shown = Joined(
+                [
+                    Msg("ev_value_sources", value=value, sources=_sources(sources, more.get((fact, value))))
+                    for value, sources in values.items()
+                ],
+                "; ",
             )
             if fact in given:
                 notices.append(
@@ -304,7 +281,7 @@ def _open(rulebase, fact: str, value: str) -> bool:
 def _sources(sources, more: int | None = None) -> str:
     sources = list(dict.fromkeys(sources))  # a file named once, however many of its findings agree
     shown, rest = ", ".join(sources[:3]), max(len(sources) - 3, 0) + (more or 0)
-    return shown + (f" and {rest:,} more" if rest else "")
+    return Msg("and_more", names=shown, count=rest) if rest else shown
 
 
 def evaluate_with(evaluator, given: dict, readings: list, *, evidence_wins: bool = False, **case):

@@ -21,6 +21,8 @@ import re
 from collections import Counter
 from email.parser import HeaderParser
 
+from spor.common.messages import Joined, Msg
+
 MAX_PARSE = 2 << 20  # bytes of a message parsed; the rest is not read
 MAX_LINE = 64 << 10  # bytes of one line read; the rest of that line is not
 MAX_TEXT = 256 * 1024  # characters of human-readable text searched in a bounce
@@ -55,10 +57,10 @@ def bounded(data: bytes) -> tuple:
         size += len(out[-1])
     unread = []
     if at < len(data):
-        unread.append(f"only its first {MAX_PARSE >> 20} MB were read")
+        unread.append(Msg("ev_only_first_mb", size=MAX_PARSE >> 20))
     if long_line:
-        unread.append(f"lines longer than {MAX_LINE >> 10} KB were cut")
-    return b"".join(out), " and ".join(unread)
+        unread.append(Msg("ev_long_lines_cut", size=MAX_LINE >> 10))
+    return b"".join(out), Joined(unread, Msg("sep_and")) if unread else ""
 
 
 def parse(data: bytes):

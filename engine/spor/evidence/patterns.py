@@ -28,6 +28,8 @@ import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
 from functools import lru_cache
 
+from spor.common.messages import Msg
+
 SAMPLE = (*range(256), 0x100, 0x3B1, 0x416, 0x4E2D, 0x2028, 0xFF10, 0x1F600)
 ALL = frozenset(SAMPLE)
 NONE: frozenset = frozenset()
@@ -48,7 +50,7 @@ def catastrophic(text: str) -> str:
         parsed = sre_parse.parse(text, re.I | re.M)
     except (re.error, RecursionError, OverflowError):
         return ""  # the caller reports what does not compile
-    problems: list[str] = []
+    problems: list[Msg] = []
     _scan(list(parsed), NONE, False, problems)
     return problems[0] if problems else ""
 
@@ -135,12 +137,7 @@ def _scan(seq, follow: frozenset, repeated: bool, problems: list) -> None:
             low, high, body = av
             own, _ = _first(body)
             if repeated and high > low and own & after:
-                problems.append(
-                    "has a quantifier inside a repeated group whose characters the text after it can also "
-                    "match (as in '(x+x+)+' or '(\\w+\\s?)*'): matching can take time exponential in the "
-                    "length of the text. Make the parts exclusive (a character only one of them matches), "
-                    "or give the inner one a fixed count"
-                )
+                problems.append(Msg("regex_nested_quantifier"))
                 return
             if high > 1:
                 _scan(list(body), own | after, True, problems)
@@ -151,11 +148,7 @@ def _scan(seq, follow: frozenset, repeated: bool, problems: list) -> None:
         elif op is sre.BRANCH:
             starts = [chars | after if empty else chars for chars, empty in map(_first, av[1])]
             if repeated and any(starts[a] & starts[b] for a in range(len(starts)) for b in range(a)):
-                problems.append(
-                    "has an alternation inside a repeated group whose branches can match the same text "
-                    "(as in '(a|aa)*'): matching can take time exponential in the length of the text. "
-                    "Make the branches start differently"
-                )
+                problems.append(Msg("regex_overlapping_branches"))
                 return
             for alt in av[1]:
                 _scan(list(alt), after, repeated, problems)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spor.common.messages import Joined, Msg
 from spor.evidence import mime
 from spor.evidence.codes import DIAGNOSTIC, FIELD, Code, choose, found_in, specificity, status_in
 from spor.evidence.findings import NOT_REPORT, REPORT, UNREAD, Finding, clean
@@ -49,9 +50,9 @@ def read_report(data: bytes, source: str, spec) -> list:
     status_parts = [p for p, inside in parts if p.get_content_type() == "message/delivery-status" and not inside] or [
         p for p, inside in parts if p.get_content_type() == "message/delivery-status"
     ]
-    found, how = [], ""
+    found, how = [], Msg("ev_read_status_part")
     if status_parts:
-        found, how = _from_blocks(_blocks(status_parts[0])), "delivery-status"
+        found = _from_blocks(_blocks(status_parts[0]))
     if not found and re.search(r"^(Final|Original)-Recipient:", text, re.M | re.I):  # a report pasted as text
         blocks = [
             f
@@ -59,24 +60,25 @@ def read_report(data: bytes, source: str, spec) -> list:
             if re.search(r"recipient:", b, re.I)
             for f in fields(b.splitlines())
         ]
-        found, how = _from_blocks(blocks), "delivery-status in the text"
+        found, how = _from_blocks(blocks), Msg("ev_read_status_in_text")
     if not found and _auto_reply(msg, pats) and not status_parts and not _looks_like_bounce(msg, pats):
-        return [Finding(source=source, kind=NOT_REPORT, note="an automatic reply")]
+        return [Finding(source=source, kind=NOT_REPORT, note=Msg("ev_auto_reply"))]
     if not found:
-        found, how = from_text(msg, parts, text, pats), "free text"
+        found, how = from_text(msg, parts, text, pats), Msg("ev_read_free_text")
     elif not all(_settled(f) for f in found):
         _weigh_text(found, from_text(msg, parts, text, pats))
+    notes = [how]
     if cut:
-        how += f"; only the first {mime.MAX_TEXT // 1024} KB of its text were read"
+        notes.append(Msg("ev_only_first_kb", size=mime.MAX_TEXT // 1024))
     if unread:
-        how += f"; {unread}"
+        notes.append(unread)
+    note = Joined(notes, "; ") if len(notes) > 1 else how
     if not status_parts and not _looks_like_bounce(msg, pats) and not any(_failure(f) for f in found):
         return [
             Finding(
                 source=source,
                 kind=UNREAD,
-                note="not recognised: no recipient with a failure code or diagnostic, no status part, "
-                "and neither its subject nor its sender marks a bounce",
+                note=Msg("ev_not_recognised"),
             )
         ]
     failed = [f for f in found if f["action"] not in DONE]
@@ -84,7 +86,7 @@ def read_report(data: bytes, source: str, spec) -> list:
         Finding(
             source=source,
             kind=REPORT,
-            note=how,
+            note=note,
             recipient=clean(f["recipient"]),
             action=clean(f["action"]),
             status=clean(f["status"]),
@@ -94,7 +96,7 @@ def read_report(data: bytes, source: str, spec) -> list:
             remote=clean(f["remote"]),
         )
         for f in (failed or found)
-    ] or [Finding(source=source, kind=REPORT, note="a bounce, but no recipient could be read from it")]
+    ] or [Finding(source=source, kind=REPORT, note=Msg("ev_no_recipient"))]
 
 
 def _failure(item: dict) -> bool:
@@ -111,16 +113,16 @@ def _header(msg, name: str) -> str:
     return str(msg.get(name, ""))[:MAX_HEADER]
 
 
-def _not_a_report(msg, parts, text, pats, spec) -> str:
+def _not_a_report(msg, parts, text, pats, spec) -> Msg | None:
     """Why the message is a complaint rather than a bounce ("" when it may be a bounce)."""
     report_type = str(msg.get_param("report-type", "", header="content-type")).lower()[:MAX_HEADER]
     if report_type in spec.report_types or any(p.get_content_type() == "message/feedback-report" for p, _ in parts):
-        return f"a complaint report ({report_type or 'feedback-report'})"
+        return Msg("ev_complaint_report", type=report_type or "feedback-report")
     if any(rx.search(_header(msg, "subject")) for rx in pats.get("complaint_subject", ())):
-        return "a complaint (by its subject)"
+        return Msg("ev_complaint_subject")
     if any(rx.search(text) for rx in pats.get("not_report_body", ())):
-        return "a notice of another kind (its text says so)"
-    return ""
+        return Msg("ev_other_notice")
+    return None
 
 
 def _auto_reply(msg, pats) -> bool:

@@ -9,6 +9,7 @@ evidence is a new part of this section and a new reader beside
 
 from __future__ import annotations
 
+from spor.common.messages import Msg
 from spor.common.records import field, record
 from spor.rulebase.joiner import Extension, Joiner, text_of
 from spor.rulebase.model import Meaning, Rulebase, Text
@@ -83,7 +84,7 @@ class EvidenceExtension(Extension):
                 for i, text in enumerate(texts):
                     why = catastrophic(text)
                     if why:
-                        joiner.report(doc, at + ("patterns", name, i), f"{text!r} {why}")
+                        joiner.report(doc, at + ("patterns", name, i), Msg("regex_slow", pattern=text, why=why))
             reports = ReportSpec(
                 label=text_of(spec["label"]),
                 actions=meanings(("reports", "actions"), spec["actions"]),
@@ -101,7 +102,7 @@ class EvidenceExtension(Extension):
         codes: dict[str, Meaning] = {}
         for i, entry in enumerate(data.get("codes", [])):
             if entry["code"] in codes:
-                joiner.report(doc, (SECTION, "codes", i, "code"), f"status code {entry['code']} is listed twice")
+                joiner.report(doc, (SECTION, "codes", i, "code"), Msg("ev_code_twice", code=entry["code"]))
             codes[entry["code"]] = joiner.meaning(doc, (SECTION, "codes", i), entry["code"], entry)
         return EvidenceSpec(
             reports=reports,

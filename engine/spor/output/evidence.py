@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from spor.common.errors import printable
+from spor.common.messages import number, say
 from spor.common.messages import text as t
 from spor.evidence.findings import EVENTS, NOT_REPORT, UNREAD
 from spor.evidence.spec import evidence_spec
@@ -24,9 +25,9 @@ def lines(explained, rulebase, lang: str, indent: str = "  ") -> list:
         f = item.finding
         if f.kind in (NOT_REPORT, UNREAD):
             label = t("ev_not_report" if f.kind == NOT_REPORT else "ev_unread", lang)
-            out.append(wrap(f"{f.source}: {label}: {f.note}", indent + "  ", indent))
+            out.append(wrap(f"{f.source}: {label}: {say(f.note, lang)}", indent + "  ", indent))
             continue
-        head = f"{f.source}: {f.recipient or '?'}" + (f" ({f.note})" if f.note and f.kind != EVENTS else "")
+        head = f"{f.source}: {f.recipient or '?'}" + (f" ({say(f.note, lang)})" if f.note and f.kind != EVENTS else "")
         out.append(wrap(head, indent + "  ", indent))
         inner = indent + "  "
         for meaning in item.meanings:
@@ -46,7 +47,9 @@ def lines(explained, rulebase, lang: str, indent: str = "  ") -> list:
             if value:
                 out.append(wrap(f"{t(key, lang)}: {value}", inner + "  ", inner))
         if f.kind == EVENTS and f.events:
-            out.append(wrap(f"{t('ev_events', lang)}: {', '.join(f.events)} ({f.note})", inner + "  ", inner))
+            out.append(
+                wrap(f"{t('ev_events', lang)}: {', '.join(f.events)} ({say(f.note, lang)})", inner + "  ", inner)
+            )
         if item.side:
             out.append(wrap(f"{t('side', lang)}: {rulebase.sides[item.side].get(lang)}", inner + "  ", inner))
         if item.facts:
@@ -98,20 +101,25 @@ def json_line(item, rulebase, lang: str) -> str:
 
 
 def heading(reading, rulebase, lang: str) -> str:
-    """The line above a file's findings: its name and what kind of evidence it was read as."""
+    """The line above a file's findings: its name and what kind of evidence it was read as.
+
+    A message that is no bounce (a complaint, an automatic reply) is headed
+    as a mail message, not with the rulebase's name for a bounce, so that the
+    heading and the finding under it say the same.
+    """
     spec = evidence_spec(rulebase)
     label = {"events": spec.events, "message": spec.reports}.get(reading.kind)
+    if (
+        reading.kind == "message"
+        and reading.explained
+        and all(item.finding.kind in (NOT_REPORT, UNREAD) for item in reading.explained)
+    ):
+        return printable(f"{reading.source}: {t('ev_mail_message', lang)}")
     return printable(f"{reading.source}: {label.label.get(lang) if label else reading.kind}")
 
 
-def tally(files_read: int, found: int, counted: dict) -> str:
+def tally(files_read: int, found: int, counted: dict, lang: str = "en") -> str:
     """The closing line of ``spor evidence``: files, findings, and what the event logs held."""
-    events = (
-        (
-            f"; events: {counted['events']:,} read, {counted['repeated']:,} repeated (counted once), "
-            f"{counted['unranked']:,} that decide nothing, {counted['bad']:,} not readable"
-        )
-        if counted
-        else ""
-    )
-    return f"spor evidence: {files_read} file(s), {found} finding(s){events}"
+    n = {key: number(value, lang) for key, value in counted.items()}
+    events = t("ev_tally_events", lang, **n) if counted else ""
+    return t("ev_tally", lang, files=files_read, found=found) + events

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 
-from spor.common.errors import format_path
+from spor.common.errors import format_path, printable
 from spor.common.messages import text as t
 from spor.inference.evaluate import RULE_WARNING, Result
 from spor.output.evidence import as_json as finding_json
@@ -22,13 +23,15 @@ FACTS = "facts"  # the key of a result that is written per record: it repeats th
 CSV_HEADER = (
     "source",
     "case",
+    "title",
     "outcome",
     "side",
+    "verdict",
     "complete",
     "missing",
     "warnings",
     "error",
-)  # then one column per fact
+)  # then one column per fact; in the order of a result's JSON fields
 FORMULA_START = (
     "=",
     "+",
@@ -67,6 +70,7 @@ def as_json(result: Result, lang: str = "nb") -> dict:
         "title": result.title,
         "notes": result.notes,
         "rulebase": rb.id,
+        "rulebase_hash": rulebase_hash(rb),
         "outcome": outcome.id if outcome else None,
         "side": outcome.side if outcome else None,
         "verdict": fill(outcome.verdict.get(lang), result, lang) if outcome else None,
@@ -106,6 +110,49 @@ def as_json(result: Result, lang: str = "nb") -> dict:
         ],
         **({"evidence": _evidence_json(result, lang)} if result.evidence else {}),
     }
+
+
+# Rulebase -> the short checksum of the rule files it was loaded from (``Loaded.digest``); weak, so that a rulebase
+# no longer used is not kept alive by having been named
+_HASHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def note_hash(rulebase, digest: str) -> None:
+    """Say which checksum (``Loaded.digest``) the files of ``rulebase`` had when they were loaded.
+
+    Whoever holds the ``Loaded`` should say it: then results name the bytes
+    the rulebase was made from even when a file is edited while spor runs
+    (``spor serve`` runs for days).
+    """
+    _HASHES[rulebase] = digest
+
+
+def rulebase_hash(rulebase) -> str | None:
+    """The short checksum of the rule files a result came from: what ``spor check`` and ``--version`` show.
+
+    The one noted (``note_hash``), else ``Loaded.digest``'s checksum of the
+    files the rulebase names, read once per rulebase (a few kilobytes, in a
+    process that read them a moment ago). None when it cannot be known: a
+    rulebase not made from files, or a file gone since.
+    """
+    found = _HASHES.get(rulebase)
+    if found is None:
+        found = _HASHES[rulebase] = _files_hash(rulebase.files)
+    return found or None
+
+
+def _files_hash(names) -> str:
+    from pathlib import Path
+
+    from spor.rulebase.loader import digest
+
+    if not names:
+        return ""
+    paths = [Path(name) for name in names]
+    try:
+        return digest(paths, [path.read_bytes() for path in paths])
+    except OSError:
+        return ""
 
 
 def _assumed_json(item, rulebase, lang: str) -> dict:
@@ -177,6 +224,14 @@ def cell(text) -> str:
     return "'" + text if text[:1] in FORMULA_START else text
 
 
+def text_cell(text) -> str:
+    """A cell of free text (a title, a verdict): ``cell``, and every control character shown as its escape
+    (``errors.printable``; line ends kept, the CSV writer quotes them). A carriage return or an escape sequence in
+    a title would otherwise reach a terminal that shows the file, or end the row for a reader that splits on
+    lines; JSON Lines keeps the exact text."""
+    return cell(printable("" if text is None else str(text), lines=True))
+
+
 def uncell(text: str) -> str:
     """The text of a cell written by ``cell``."""
     return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
@@ -192,8 +247,10 @@ def csv_result_row(data: dict, facts) -> list:
     return [
         cell(data["source"]),
         cell(data["case"]),
+        text_cell(data["title"]),
         data["outcome"] or "",
         data["side"] or "",
+        text_cell(data["verdict"]),
         "yes" if data["complete"] else "no",
         ";".join(m["fact"] for m in data["missing"]),
         ";".join(w["code"] for w in data["warnings"]),
@@ -204,4 +261,5 @@ def csv_result_row(data: dict, facts) -> list:
 
 def csv_error_row(data: dict, facts) -> list:
     """An error record as a CSV row under ``csv_header(facts)``."""
-    return [cell(data["source"]), cell(data["case"]), "", "", "no", "", "", cell(data["error"]), *[""] * len(facts)]
+    own = [cell(data["source"]), cell(data["case"]), "", "", "", ""]  # an error record has no title or verdict
+    return [*own, "no", "", "", cell(data["error"]), *[""] * len(facts)]

@@ -1,8 +1,10 @@
 """The editors' reports as text and JSON: ``spor check``, ``spor test`` and ``spor diff``.
 
 Each function takes the report object its analysis returns and gives the
-lines (text) or the plain data (JSON) that the command prints;
-``schemas/`` describes the JSON (``spor schema check``, ``test``, ``diff``).
+lines (text, in the language asked for) or the plain data (JSON, whose
+messages are English and stable) that the command prints; ``schemas/``
+describes the JSON (``spor schema check``, ``test``, ``diff``). The end-of-run
+summary of ``spor batch`` is here too: its counts, with the rulebase's labels.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from spor.analysis.check import CheckReport
 from spor.analysis.suite import SuiteReport
 from spor.common.errors import printable
+from spor.common.messages import number, say
+from spor.common.messages import text as t
 
 
 def example_text(facts: dict, indent: str = "      ") -> str:
@@ -32,38 +36,45 @@ def check_json(report: CheckReport) -> dict:
     }
 
 
-def check_text(report: CheckReport) -> list:
+def check_text(report: CheckReport, lang: str = "en") -> list:
     lines = []
     for finding in report.findings:
-        lines.append(printable(str(finding)))
+        lines.append(printable(finding.shown(lang)))
         if finding.example:
-            lines.append("    example case (save it as a .yaml file and try `spor run` on it):")
+            lines.append("    " + t("check_example", lang))
             lines.append(example_text(finding.example))
     errors, warnings = len(report.errors), len(report.warnings)
     if report.rulebase_id is None:
-        lines.append(f"{errors} error(s): the rulebase in {report.folder} cannot be loaded")
+        lines.append(t("check_cannot_load", lang, errors=errors, folder=report.folder))
     else:
+        strict = " " + t("check_strict", lang) if report.strict and warnings else ""
         lines.append(
-            f"{report.rulebase_id} ({report.folder}, {report.digest}): {report.rules} rules, "
-            f"{errors} error(s), {warnings} warning(s)"
-            + (" (warnings count as errors: --strict)" if report.strict and warnings else "")
+            t(
+                "check_summary",
+                lang,
+                rulebase=report.rulebase_id,
+                folder=report.folder,
+                digest=report.digest,
+                rules=report.rules,
+                errors=errors,
+                warnings=warnings,
+            )
+            + strict
         )
-    lines += not_analysed_note(report)
+    lines += not_analysed_note(report, lang)
     return lines
 
 
-def not_analysed_note(report: CheckReport) -> list:
+def not_analysed_note(report: CheckReport, lang: str = "en") -> list:
     """The note under ``spor check``'s summary when the verifier's budget stopped it: what was not analysed."""
     stopped = report.not_analysed
     if not stopped:
         return []
-    shown = ", ".join(f"{f.decision} ({len(f.rules)} rule{'s' if len(f.rules) != 1 else ''})" for f in stopped)
-    return [
-        f"note: the check stopped at its budget: {len(stopped)} decision(s) not fully analysed: {printable(shown)}.",
-        "      The findings above hold, but these decisions may have more. Simplify their rules (a value",
-        "      list for an 'any' of one-value tests; a derived fact for a part many rules share), or give",
-        "      the check more work units with --budget.",
-    ]
+    shown = ", ".join(
+        f"{f.decision} ({t('n_rules_one' if len(f.rules) == 1 else 'n_rules', lang, count=len(f.rules))})"
+        for f in stopped
+    )
+    return t("check_budget_note", lang, count=len(stopped), decisions=printable(shown)).split("\n")
 
 
 def test_json(report: SuiteReport) -> dict:
@@ -104,45 +115,91 @@ def test_json(report: SuiteReport) -> dict:
     }
 
 
-def test_text(report: SuiteReport) -> list:
+STATUS = {"pass": "test_pass", "fail": "test_fail", "error": "test_error", "skip": "test_skip"}
+COVERAGE = (
+    ("test_rule_not_fired", "rules"),
+    ("test_outcome_not_reached", "outcomes"),
+    ("test_value_not_seen", "values"),
+    ("test_assumption_not_made", "assumptions"),
+)
+
+
+def test_text(report: SuiteReport, lang: str = "en") -> list:
     lines = []
     for run in report.runs:
-        label = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "SKIP"}[run.status]
-        note = " (no expect block)" if run.status == "skip" else ""
-        lines.append(f"{label} {run.case_id} ({run.source}){note}")
-        lines += [f"    {mismatch}" for mismatch in run.mismatches]
-        lines += [f"    {problem}" for problem in run.problems]
+        note = " " + t("test_no_expect", lang) if run.status == "skip" else ""
+        lines.append(f"{t(STATUS[run.status], lang)} {run.case_id} ({run.source}){note}")
+        lines += [f"    {mismatch.shown(lang)}" for mismatch in run.mismatches]
+        lines += [f"    {problem.shown(lang)}" for problem in run.problems]
     percent = report.percent
     if percent is not None:
-        lines.append("\nCoverage (rules fired, outcomes reached, values seen, assumptions made):")
+        lines.append("\n" + t("test_coverage_head", lang))
         for c in report.files:
             hit, total = c.counts()
-            lines.append(f"  {c.file:<24} {hit:>4}/{total:<4} {c.percent:6.1f}%")
-            for kind, items in (
-                ("rule not fired", c.rules),
-                ("outcome not reached", c.outcomes),
-                ("value not seen", c.values),
-                ("assumption not made", c.assumptions),
-            ):
-                lines += [f"      {kind}: {name}" for name, ok in items if not ok]
-        lines.append(f"  {'total':<24} {'':>9} {percent:6.1f}%")
+            lines.append(f"  {c.file:<24} {hit:>4}/{total:<4} {_percent(c.percent, lang)}")
+            for key, kind in COVERAGE:
+                lines += [f"      {t(key, lang)}: {say(name, lang)}" for name, ok in getattr(c, kind) if not ok]
+        lines.append(f"  {t('test_total', lang):<24} {'':>9} {_percent(percent, lang)}")
         if report.below:
-            lines.append(f"coverage {percent:.1f}% is below --fail-under {report.fail_under:g}%")
+            lines.append(t("test_below", lang, percent=_percent(percent, lang).strip(), limit=f"{report.fail_under:g}"))
     failed = report.count("fail") + report.count("error")
-    summary = f"{report.count('pass')} passed, {failed} failed"
+    summary = t("test_summary", lang, passed=report.count("pass"), failed=failed)
     if report.count("skip"):
-        summary += f", {report.count('skip')} skipped"
+        summary += ", " + t("test_skipped", lang, count=report.count("skip"))
     return [printable(line, lines=True) for line in lines] + [summary]
 
 
-def diff_text(entries) -> list:
+def _percent(value: float, lang: str) -> str:
+    """A percentage with one decimal, right-aligned in 6 characters and a %: a decimal comma in nb."""
+    text = f"{value:6.1f}%"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def diff_text(entries, lang: str = "en") -> list:
     """``spor diff``'s lines: each changed case and its differences, then how many changed."""
     changed = [e for e in entries if e.differences]
     lines = []
     for entry in changed:
-        lines.append(printable(f"CHANGED {entry.case_id} ({entry.source})"))
-        lines += [printable(f"    {d}") for d in entry.differences]
-    return lines + [f"{len(changed)} of {len(entries)} case(s) changed"]
+        lines.append(printable(f"{t('diff_changed', lang)} {entry.case_id} ({entry.source})"))
+        lines += [printable(f"    {d.shown(lang)}") for d in entry.differences]
+    return lines + [t("diff_summary", lang, changed=len(changed), total=len(entries))]
+
+
+def batch_summary(summary, rulebase, lang: str = "en") -> list:
+    """``spor batch``'s end-of-run lines (``batch.Summary``): the counts, each summary fact and value by its
+    label in ``lang`` (its id after it), so that a person reads no raw name."""
+
+    def counts(counter, fact=None) -> str:
+        return ", ".join(
+            f"{t('batch_undecided', lang) if k is None else _value(rulebase, fact, k, lang)} {number(v, lang)}"
+            for k, v in counter.most_common()
+        )
+
+    sums = {
+        "records": number(summary.records, lang),
+        "results": number(summary.results, lang),
+        "errors": number(summary.errors, lang),
+    }
+    out = [t("batch_head", lang, **sums)]
+    out.append(f"  {t('batch_outcomes', lang)}: {counts(summary.outcomes) or '-'}")
+    for name, counter in summary.values.items():
+        known = rulebase.facts.get(name)
+        label = f"{known.label.get(lang)} ({name})" if known else name
+        out.append(f"  {label}: {counts(counter, name) or '-'}")
+    out.append(f"  {t('batch_incomplete', lang)}: {number(summary.incomplete, lang)}")
+    out.append(f"  {t('batch_errors', lang)}: {number(summary.errors, lang)}")
+    out.append(f"  {t('batch_balance', lang, **sums)}")
+    if summary.skipped:
+        out.append(f"  {t('batch_resumed', lang, skipped=number(summary.skipped, lang))}")
+    return [printable(line) for line in out]
+
+
+def _value(rulebase, fact, value, lang: str) -> str:
+    """A summary value by its label, the id after it when they differ (an outcome: its id)."""
+    if fact is None or fact not in rulebase.facts:
+        return str(value)
+    label = rulebase.label(fact, value, lang)
+    return label if label == value else f"{label} ({value})"
 
 
 def diff_json(entry) -> dict:

@@ -10,6 +10,7 @@ the product to find them.
 from __future__ import annotations
 
 from spor.common.errors import printable
+from spor.common.messages import number
 from spor.common.messages import text as t
 from spor.evidence.findings import FROM_EVIDENCE
 from spor.inference.evaluate import Result
@@ -79,6 +80,14 @@ def _fact_label(result: Result, fact: str, lang: str) -> str:
     return printable(_fact_label_rb(result.rulebase, fact, lang))
 
 
+def _outcome(rb, outcome_id: str, facts: dict, lang: str) -> str:
+    """An outcome as a person reads it in ``lang``: its verdict (filled from ``facts``), its id after it."""
+    outcome = rb.outcomes.get(outcome_id)
+    if outcome is None:
+        return outcome_id
+    return f"{fill_with(outcome.verdict.get(lang), facts, rb, lang)} ({outcome_id})"
+
+
 def _reason(result: Result, firing, lang: str) -> tuple:
     rule = firing.rule
     assumed = {item.fact: item for item in result.assumed if item.rule is rule}
@@ -88,7 +97,7 @@ def _reason(result: Result, firing, lang: str) -> tuple:
         for f, v in firing.saw.items()
     )
     if rule.target == "outcome":
-        concluded = f"{t('outcome', lang)} = {rule.value}"
+        concluded = f"{t('outcome', lang)} = {_outcome(result.rulebase, rule.value, result.facts, lang)}"
     elif rule.target == "warning":
         concluded = t("warnings_rule", lang)
     else:
@@ -124,15 +133,20 @@ def why(interview, fact, lang: str) -> str:
     """MYCIN's WHY: the rules waiting on this answer and the chain they feed, up to the outcome."""
     rb = interview.rulebase
     waiting, chain = interview.why(fact.id)
+    facts = interview.result().facts
     lines = [t("ask_why_head", lang, label=fact.label.get(lang), fact=fact.id), t("ask_why_rules", lang)]
     for item in waiting:
         rule = item.rule
         target = t("outcome", lang) if rule.target == "outcome" else _fact_label_rb(rb, rule.target, lang)
-        value = rule.value if rule.target == "outcome" else rb.label(rule.target, rule.value, lang)
+        if rule.target == "outcome":
+            value = _outcome(rb, rule.value, facts, lang)
+        else:
+            value = rb.label(rule.target, rule.value, lang)
         lines.append(wrap(f"{rule.id} ({', '.join(rule.cites)}): {rule.title.get(lang)}", "      ", "  - "))
         lines.append(wrap(f"{t('ask_gives', lang)}: {target} = {value}", "      ", "      "))
         if item.also_needs:
-            lines.append(wrap(f"{t('ask_also', lang)}: {', '.join(item.also_needs)}", "      ", "      "))
+            needs = ", ".join(f"{_fact_label_rb(rb, name, lang)} ({name})" for name in item.also_needs)
+            lines.append(wrap(f"{t('ask_also', lang)}: {needs}", "      ", "      "))
     if chain:
         lines.append(
             wrap(t("ask_chain", lang, chain=" → ".join(_fact_label_rb(rb, c, lang) for c in chain)), "  ", "  ")
@@ -147,22 +161,23 @@ def _fact_label_rb(rb, fact: str, lang: str) -> str:
     return known.label.get(lang) if known else fact
 
 
-def why_not(result: Result, rival, lang: str) -> list:
-    """Text lines for the nearest rival outcome (``explain.nearest_rival``)."""
+def why_not(result: Result, rival, lang: str, fold=wrap) -> list:
+    """Text lines for the nearest rival outcome (``explain.nearest_rival``); ``fold(text, indent, first)`` lays
+    each out (text: wrapped to the terminal; Markdown: one line each, which its renderers wrap)."""
     lines = [f"{t('why_not', lang)}"]
     if rival is None:
         return lines + [f"  {t('why_not_none', lang)}"]
     if rival.outcome is None:
         from spor.analysis.explain import MAX_VARIANTS
 
-        return lines + [f"  {t('why_not_stopped', lang, count=f'{MAX_VARIANTS:,}')}"]
+        return lines + [f"  {t('why_not_stopped', lang, count=number(MAX_VARIANTS, lang))}"]
     rb = result.rulebase
     verdict = fill(rival.outcome.verdict.get(lang), result, lang)
-    lines.append(wrap(f"{t('why_not_rival', lang, outcome=rival.outcome.id)}: {verdict}", "    ", "  "))
+    lines.append(fold(f"{t('why_not_rival', lang, outcome=verdict)} ({rival.outcome.id})", "    ", "  "))
     for change in rival.changes:
         old = rb.label(change.fact, change.old, lang) if change.old else t("why_not_unset", lang)
         lines.append(
-            wrap(
+            fold(
                 f"{t('why_not_if', lang)} {_fact_label(result, change.fact, lang)} = "
                 f"{rb.label(change.fact, change.new, lang)} ({t('why_not_instead', lang)} {old})",
                 "      ",
@@ -274,7 +289,12 @@ def render(result: Result, fmt: str, lang: str = "nb", *, explain: bool = False,
     body = RENDERERS[fmt](result, lang)
     if not result.complete:
         return body
-    lines = why_not(result, rival, lang)
     if fmt == "markdown":
-        return body + "\n#### " + lines[0] + "\n\n" + "\n".join(line.strip() for line in lines[1:]) + "\n"
-    return body + "\n" + "\n".join(lines) + "\n"
+        lines = why_not(result, rival, lang, fold=_unfolded)
+        return _safe(body + "\n#### " + lines[0] + "\n\n" + "\n".join(line.strip() for line in lines[1:]) + "\n")
+    return _safe(body + "\n" + "\n".join(why_not(result, rival, lang)) + "\n")
+
+
+def _unfolded(body: str, indent: str, first: str | None = None) -> str:
+    """One line, however long: Markdown's renderers wrap a paragraph to the reader's window themselves."""
+    return (first if first is not None else indent) + " ".join(body.split())

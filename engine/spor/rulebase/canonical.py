@@ -20,6 +20,7 @@ from typing import Any
 
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import atomic_write, strip_bom
+from spor.common.messages import Msg
 from spor.common.reader import parse, read_bytes
 from spor.common.records import record
 from spor.common.resources import schemas_dir
@@ -145,10 +146,10 @@ def canonical_text(name: str, blob: bytes) -> str:
         out = io.StringIO()
         yaml.dump(data, out)
     except YAMLError as exc:
-        raise InputError([Problem(name, f"cannot be formatted: {exc}")]) from None
+        raise InputError([Problem(name, Msg("fmt_cannot", detail=str(exc)))]) from None
     formatted = out.getvalue().removeprefix(DIRECTIVE)  # spor reads YAML 1.1 anyway: no directive in the file
     if parse(name, formatted.encode("utf-8")).data != before:
-        raise InputError([Problem(name, "formatting would change what the file says: left as it is (please report)")])
+        raise InputError([Problem(name, Msg("fmt_would_change"))])
     return formatted
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from spor.common import schemas
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import DOCUMENT_SUFFIXES, JSON_LINES_SUFFIXES, atomic_write, files_in
+from spor.common.messages import Msg, Pair
 from spor.common.reader import Document, read_document
+from spor.common.reasons import did_you_mean, os_reason
 from spor.common.records import field, record
-from spor.common.suggest import closest
 from spor.rulebase import vocabulary
 from spor.rulebase.model import OUTCOME, Rulebase
 
@@ -38,7 +39,7 @@ def case_paths(arguments) -> list:
         if argument != "-" and Path(argument).is_dir():
             found = case_files(Path(argument))
             if not found:
-                problems.append(Problem(shown(argument), "holds no case files (*.yaml, *.yml, *.json)"))
+                problems.append(Problem(shown(argument), Msg("no_case_files")))
             paths += map(str, found)
         else:
             paths.append(argument)
@@ -81,16 +82,19 @@ class Normaliser:
         fact = self.rulebase.facts[fact_id]
         text = vocabulary.scalar_text(fact, raw, written)
         if text is None:
-            return None, f"expected a value of {fact_id!r}, found {raw!r}; allowed: {self._allowed(fact)}"
+            return None, Msg("expected_value", fact=fact_id, raw=raw, allowed=self._allowed(fact))
         found = self.tables[fact_id].get(vocabulary.token(text))
         if found is None:
             words = [w for v in fact.values for w in vocabulary.words(v)]
-            hint = closest(vocabulary.token(text), sorted({vocabulary.token(w) for w in words}))
-            return None, f"{text!r} is not a value of {fact_id!r}{hint}; allowed: {self._allowed(fact)}"
+            hint = did_you_mean(vocabulary.token(text), sorted({vocabulary.token(w) for w in words}))
+            return None, Msg("not_a_value", raw=text, fact=fact_id, hint=hint, allowed=self._allowed(fact))
         return found, None
 
-    def _allowed(self, fact) -> str:
-        return ", ".join(f"{v.id} ({v.label.nb} / {v.label.en})" for v in fact.values)
+    def _allowed(self, fact) -> Pair:
+        """Each value as a case may name it: its id and its label; in English both labels (a case may use either,
+        and the product's screens are Norwegian), in Norwegian the Norwegian one."""
+        nb = ", ".join(f"{v.id} ({v.label.nb})" for v in fact.values)
+        return Pair(nb, ", ".join(f"{v.id} ({v.label.nb} / {v.label.en})" for v in fact.values))
 
     def facts(self, data: dict, doc: Document, path: tuple, problems: list) -> dict:
         out = {}
@@ -106,8 +110,12 @@ class Normaliser:
                 problems.append(
                     doc.problem(
                         where,
-                        f"unknown fact {name!r}{closest(name, self.rulebase.facts)}; "
-                        f"known facts: {', '.join(self.rulebase.facts)}",
+                        Msg(
+                            "unknown_case_fact",
+                            name=name,
+                            hint=did_you_mean(name, self.rulebase.facts),
+                            known=", ".join(self.rulebase.facts),
+                        ),
                         at_key=True,
                     )
                 )
@@ -138,7 +146,7 @@ def case_from_document(doc: Document, normaliser: Normaliser, default_id: str | 
     A case without an ``id`` is named ``default_id``, or after its file.
     """
     if doc.data is None:
-        raise InputError([Problem(doc.name, "the file is empty: expected a case with a 'facts' mapping")])
+        raise InputError([Problem(doc.name, Msg("case_file_empty"))])
     problems = schemas.validate(doc, "case")
     if problems:
         raise InputError(problems)
@@ -168,12 +176,18 @@ def _expect(data, doc, normaliser, problems):
     expect = dict(data)
     outcome = data.get("outcome")
     if outcome is not None and outcome not in rb.outcomes:
-        problems.append(doc.problem(("expect", OUTCOME), f"unknown outcome {outcome!r}{closest(outcome, rb.outcomes)}"))
+        problems.append(
+            doc.problem(
+                ("expect", OUTCOME), Msg("unknown_outcome", name=outcome, hint=did_you_mean(outcome, rb.outcomes))
+            )
+        )
     if "facts" in data:
         expect["facts"] = normaliser.facts(data["facts"], doc, ("expect", "facts"), problems)
     for i, name in enumerate(data.get("missing", [])):
         if name not in rb.facts:
-            problems.append(doc.problem(("expect", "missing", i), f"unknown fact {name!r}{closest(name, rb.facts)}"))
+            problems.append(
+                doc.problem(("expect", "missing", i), Msg("unknown_fact", name=name, hint=did_you_mean(name, rb.facts)))
+            )
     return expect
 
 
@@ -182,18 +196,20 @@ def load_case(path, normaliser: Normaliser, *, stream=None, name: str | None = N
     suffix = Path(str(path)).suffix.lower()
     if stream is None and suffix in MANY_CASES:
         kind = "CSV" if suffix == ".csv" else "JSON Lines"
-        raise InputError([Problem(shown(path), f"is a {kind} file of many cases, one per line: give it to spor batch")])
+        raise InputError([Problem(shown(path), Msg("many_cases_file", kind=kind))])
     doc = read_document(path, name=name, max_bytes=MAX_CASE_BYTES, stream=stream)
     return case_from_document(doc, normaliser)
 
 
-def write_case(path, start: Case | None, case_id: str, facts: dict, note=()) -> list:
+def write_case(path, start: Case | None, case_id: str, facts: dict, note=(), expect: dict | None = None) -> list:
     """Write a case file (YAML, atomically) with ``facts``; what the starting case held is kept.
 
     ``note``: lines added to the case's notes (which facts came from
-    evidence, not from the agent). Returns the lines left out because the
-    notes would be longer than a case may hold (it would be refused when
-    read back). Raises InputError when the file cannot be written.
+    evidence, not from the agent). ``expect``: an expect block to write
+    instead of the starting case's (which is otherwise kept as written).
+    Returns the lines left out because the notes would be longer than a
+    case may hold (it would be refused when read back). Raises InputError
+    when the file cannot be written.
     """
     import yaml
 
@@ -209,10 +225,12 @@ def write_case(path, start: Case | None, case_id: str, facts: dict, note=()) -> 
     if notes:
         data["notes"] = notes
     data["facts"] = facts
-    if start and start.expect and start.document is not None and isinstance(start.document.data, dict):
+    if expect is not None:
+        data["expect"] = expect
+    elif start and start.expect and start.document is not None and isinstance(start.document.data, dict):
         data["expect"] = start.document.data["expect"]  # as written, not normalised
     try:
         atomic_write(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot be written: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(str(path), Msg("cannot_write", detail=os_reason(exc)))]) from None
     return left_out

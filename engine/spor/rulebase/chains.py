@@ -7,6 +7,7 @@ give problems at the rule or text they are about.
 from __future__ import annotations
 
 from spor.common.errors import Problem
+from spor.common.messages import Msg
 from spor.rulebase.boxes import ABSENT, TooComplex, boxes
 from spor.rulebase.conditions import facts_read
 from spor.rulebase.model import OUTCOME, Fact, Rule
@@ -30,8 +31,7 @@ def placeholder_problems(filled: dict, facts: dict[str, Fact], rules: list[Rule]
                 problems.append(
                     doc.problem(
                         where,
-                        f"{{{name}}} may be unknown when rule {rule.id!r} reaches this outcome: "
-                        "name only facts that every rule concluding it tests",
+                        Msg("placeholder_may_be_unknown", name=name, rule=rule.id),
                     )
                 )
     return problems
@@ -52,7 +52,7 @@ def derivation_problems(facts: dict[str, Fact], rules: list[Rule]) -> tuple[list
             warnings.append(
                 Problem(
                     fact.file,
-                    f"derived fact {fact.id!r} is concluded by no rule",
+                    Msg("underived_fact", fact=fact.id),
                     fact.line,
                     fact.column,
                     severity="warning",
@@ -69,8 +69,13 @@ def derivation_problems(facts: dict[str, Fact], rules: list[Rule]) -> tuple[list
                         errors.append(
                             Problem(
                                 rule.file,
-                                f"rule {rule.id!r} derives {target!r} from {source!r}, which depends on "
-                                f"{target!r} again: {' -> '.join(ring)}",
+                                Msg(
+                                    "derivation_cycle",
+                                    rule=rule.id,
+                                    target=target,
+                                    source=source,
+                                    ring=" -> ".join(ring),
+                                ),
                                 rule.line,
                                 rule.column,
                             )

@@ -11,8 +11,9 @@ the fact is known never to get a value.
 
 from __future__ import annotations
 
+from spor.common.messages import Msg
+from spor.common.reasons import did_you_mean
 from spor.common.records import record
-from spor.common.suggest import closest
 from spor.rulebase.vocabulary import scalar_text
 
 RESERVED = {"all", "any", "not"}
@@ -192,7 +193,7 @@ class ConditionParser:
     def test(self, name, spec, path):
         fact = self.facts.get(name)
         if fact is None:
-            self.report(path, f"unknown fact {name!r}{closest(name, self.facts)}", at_key=True)
+            self.report(path, Msg("unknown_fact", name=name, hint=did_you_mean(name, self.facts)), at_key=True)
             return Known(name)
         if isinstance(spec, dict):
             ((op, arg),) = spec.items()
@@ -208,17 +209,10 @@ class ConditionParser:
         """``{assume: v}``: the fact is ``v``, or unknown and read as ``v`` (the article's answer when nobody has
         said); the same tree as ``any: [{fact: v}, {fact: {known: false}}]``."""
         if fact.derived:
-            self.report(
-                path,
-                f"assumes a value of the derived fact {fact.id!r}: rules may still conclude it later in the chain; "
-                "assume only facts a case gives",
-            )
+            self.report(path, Msg("assume_derived", fact=fact.id))
             return In(fact.id, values)
         if self.negations % 2:
-            self.report(
-                path,
-                f"'assume' under 'not' never holds on an unknown {fact.id!r}: write the assumption outside 'not'",
-            )
+            self.report(path, Msg("assume_under_not", fact=fact.id))
             return In(fact.id, values)
         return Any((In(fact.id, values), Not(Known(fact.id))))
 
@@ -229,11 +223,8 @@ class ConditionParser:
         for where, raw in pairs:
             value = scalar_text(fact, raw, self.written(where))
             if value is None or fact.value(value) is None:
-                self.report(
-                    where,
-                    f"{raw!r} is not a value of {fact.id!r}{closest(str(value), fact.value_ids())}; "
-                    f"allowed: {', '.join(fact.value_ids())}",
-                )
+                hint = did_you_mean(str(value), fact.value_ids())
+                self.report(where, Msg("not_a_value", raw=raw, fact=fact.id, hint=hint, allowed=fact.value_ids()))
                 continue
             out.add(value)
         return frozenset(out)

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Joined, Msg
 from spor.common.reader import Document
+from spor.common.reasons import did_you_mean
 from spor.common.records import field, record
-from spor.common.suggest import closest
 from spor.rulebase import vocabulary
 from spor.rulebase.chains import derivation_problems, placeholder_problems
 from spor.rulebase.conditions import RESERVED, ConditionParser, Known, signed_leaves
@@ -100,7 +101,9 @@ class Joiner:
         if (kind, ident) in self.seen:
             first_doc, first_path = self.seen[(kind, ident)]
             line, _ = first_doc.position(first_path)
-            self.report(doc, path, f"duplicate {kind} id {ident!r}: first declared in {first_doc.name}:{line}")
+            self.report(
+                doc, path, Msg("duplicate_id", kind=Msg("kind_" + kind), id=ident, file=first_doc.name, line=line)
+            )
             return False
         self.seen[(kind, ident)] = (doc, path)
         return True
@@ -123,7 +126,11 @@ class Joiner:
         facts = self.facts()
         for i, name in enumerate(meta["data"].get("summary", [])):
             if name not in facts:
-                self.report(meta["doc"], ("rulebase", "summary", i), f"unknown fact {name!r}{closest(name, facts)}")
+                self.report(
+                    meta["doc"],
+                    ("rulebase", "summary", i),
+                    Msg("unknown_fact", name=name, hint=did_you_mean(name, facts)),
+                )
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
         self.sides, self.facts_by_id = sides, facts
@@ -134,7 +141,7 @@ class Joiner:
             self.problems += placeholder_problems(self.filled, facts, rules)
         if len(rules) > MAX_RULES:
             self.problems.append(
-                Problem(str(self.folder), f"{len(rules)} rules; spor reads at most {MAX_RULES} in one rulebase")
+                Problem(str(self.folder), Msg("too_many_rules_read", count=len(rules), limit=MAX_RULES))
             )
         errors, warnings = derivation_problems(facts, rules)
         self.problems += errors
@@ -166,19 +173,14 @@ class Joiner:
     def metadata(self):
         found = [(doc, doc.data["rulebase"]) for doc in self.docs.values() if "rulebase" in doc.data]
         if not found:
-            self.problems.append(
-                Problem(
-                    str(self.folder),
-                    "no file declares the rulebase (a top-level 'rulebase:' with id, title, source, sections, sides)",
-                )
-            )
+            self.problems.append(Problem(str(self.folder), Msg("no_rulebase_declared")))
             return None
         for doc, _ in found[1:]:
             first = found[0][0]
             self.report(
                 doc,
                 ("rulebase",),
-                f"a second 'rulebase:' declaration (the first is in {first.name}): only one file may have it",
+                Msg("second_declaration", section="rulebase", first=first.name),
                 at_key=True,
             )
         doc, data = found[0]
@@ -186,7 +188,7 @@ class Joiner:
             self.report(
                 doc,
                 ("rulebase", "fallback_section"),
-                f"{data['fallback_section']!r} is not one of the declared sections",
+                Msg("fallback_not_a_section", section=data["fallback_section"]),
             )
         return {"doc": doc, "data": data}
 
@@ -196,8 +198,7 @@ class Joiner:
                 self.report(
                     doc,
                     path + (i,),
-                    f"cites {section!r}, which is not a section of the article "
-                    f"nor a declared reference (declared: {', '.join(self.citable)})",
+                    Msg("cites_unknown", section=section, declared=", ".join(self.citable)),
                 )
         return tuple(cites)
 
@@ -206,7 +207,7 @@ class Joiner:
         for doc, path, data in self.entries("facts"):
             ident = data["id"]
             if ident in RESERVED_FACTS:
-                self.report(doc, path + ("id",), f"{ident!r} is a reserved word and cannot name a fact")
+                self.report(doc, path + ("id",), Msg("reserved_fact", id=ident))
                 continue
             if not self.unique("fact", ident, doc, path + ("id",)):
                 continue
@@ -220,13 +221,13 @@ class Joiner:
                 seen = set()
                 for i, value in enumerate(values):
                     if value.id in seen:
-                        self.report(doc, path + ("values", i, "id"), f"duplicate value {value.id!r} in fact {ident!r}")
+                        self.report(doc, path + ("values", i, "id"), Msg("duplicate_value", value=value.id, fact=ident))
                     seen.add(value.id)
             for word, first, second in vocabulary.build(values)[1]:
                 self.report(
                     doc,
                     path + ("values",),
-                    f"{word!r} names both {first!r} and {second!r}: a case could not tell them apart",
+                    Msg("ambiguous_word", word=word, first=first, second=second),
                 )
             facts[ident] = Fact(
                 id=ident,
@@ -251,7 +252,12 @@ class Joiner:
                 self.report(
                     doc,
                     path + ("side",),
-                    f"unknown side {data['side']!r}{closest(data['side'], sides)}; declared: {', '.join(sides)}",
+                    Msg(
+                        "unknown_side",
+                        side=data["side"],
+                        hint=did_you_mean(data["side"], sides),
+                        declared=", ".join(sides),
+                    ),
                 )
             for key in ("verdict", "reply", "steps"):
                 for lang, text in data[key].items():
@@ -260,7 +266,9 @@ class Joiner:
                         where = path + (key, lang) + ((i,) if isinstance(text, list) else ())
                         for name in PLACEHOLDER.findall(one):
                             if name not in facts:
-                                self.report(doc, where, f"{{{name}}} names no fact{closest(name, facts)}")
+                                self.report(
+                                    doc, where, Msg("placeholder_no_fact", name=name, hint=did_you_mean(name, facts))
+                                )
                             else:
                                 self.filled.setdefault(ident, {}).setdefault(name, (doc, where))
             outcomes[ident] = Outcome(
@@ -291,9 +299,7 @@ class Joiner:
                     self.report(
                         doc,
                         path + ("when",),
-                        f"tests that the derived fact {leaf.fact!r} is unknown: rules may "
-                        "still conclude it later in the chain, so the answer would depend on rule order; "
-                        "test the facts it is derived from instead",
+                        Msg("tests_derived_unknown", fact=leaf.fact),
                     )
             ((target, raw),) = data["then"].items()
             warning = text_of(raw) if target == WARNING else None  # the schema holds it to {nb, en}
@@ -318,18 +324,20 @@ class Joiner:
     def conclusion(self, doc, path, target, raw, facts, outcomes):
         if target == OUTCOME:
             if raw not in outcomes:
-                self.report(doc, path, f"unknown outcome {raw!r}{closest(str(raw), outcomes)}")
+                self.report(doc, path, Msg("unknown_outcome", name=raw, hint=did_you_mean(str(raw), outcomes)))
                 return None
             return raw
         fact = facts.get(target)
         if fact is None:
-            self.report(doc, path, f"concludes unknown fact {target!r}{closest(target, facts)}", at_key=True)
+            self.report(
+                doc, path, Msg("concludes_unknown_fact", name=target, hint=did_you_mean(target, facts)), at_key=True
+            )
             return None
         if not fact.derived:
             self.report(
                 doc,
                 path,
-                f"concludes {target!r}, which a case gives: only facts marked 'derived: true' can be concluded",
+                Msg("concludes_given_fact", name=target),
                 at_key=True,
             )
             return None
@@ -345,18 +353,25 @@ class Joiner:
             self.report(
                 doc,
                 path + ("side",),
-                f"unknown side {data['side']!r}{closest(data['side'], sides)}; declared: {', '.join(sides)}",
+                Msg(
+                    "unknown_side", side=data["side"], hint=did_you_mean(data["side"], sides), declared=", ".join(sides)
+                ),
             )
         implied = {}
         for name, raw in data.get("facts", {}).items():
             fact = facts.get(name)
             if fact is None:
-                self.report(doc, path + ("facts", name), f"unknown fact {name!r}{closest(name, facts)}", at_key=True)
+                self.report(
+                    doc,
+                    path + ("facts", name),
+                    Msg("unknown_fact", name=name, hint=did_you_mean(name, facts)),
+                    at_key=True,
+                )
             elif fact.derived:
                 self.report(
                     doc,
                     path + ("facts", name),
-                    f"{name!r} is derived by the rules: evidence can only imply facts a case gives",
+                    Msg("implies_derived", name=name),
                     at_key=True,
                 )
             else:
@@ -381,7 +396,7 @@ class Joiner:
             self.report(
                 doc,
                 (key,),
-                f"a second '{key}:' declaration (the first is in {found[0][0].name}): only one file may have it",
+                Msg("second_declaration", section=key, first=found[0][0].name),
                 at_key=True,
             )
         return found[0] if found else None
@@ -395,22 +410,17 @@ class Joiner:
             try:
                 compiled = re.compile(text)
             except re.error as exc:
-                self.report(doc, path + (i,), f"not a valid regular expression: {exc}")
+                self.report(doc, path + (i,), Msg("bad_regex", detail=str(exc)))
                 continue
             if group and group not in compiled.groupindex:
-                self.report(doc, path + (i,), f"has no group (?P<{group}>...): that group is what this list reads")
+                self.report(doc, path + (i,), Msg("regex_no_group", group=group))
             if re.search(r"\^\\s[*+]", text):
-                self.report(
-                    doc,
-                    path + (i,),
-                    "'^\\s*' also runs across line ends, which makes a pattern take time "
-                    "growing with the square of a long text: write '^[ \\t]*' instead",
-                )
+                self.report(doc, path + (i,), Msg("regex_caret_space"))
 
     def network_problem(self, rules, owners, message) -> None:
         """A problem about the inference engine's network, at the first rule it names; ``message(names)`` words it."""
         first = next(r for r in rules if r.id == owners[0]) if owners else None
-        names = f"{', '.join(owners[:5])}{' and others' if len(owners) > 5 else ''}"
+        names = Joined(owners[:5], ", ") if len(owners) <= 5 else Msg("and_others", names=", ".join(owners[:5]))
         self.problems.append(
             Problem(
                 first.file if first else str(self.folder),

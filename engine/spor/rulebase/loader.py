@@ -17,6 +17,7 @@ from pathlib import Path
 from spor.common import schemas
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import DOCUMENT_SUFFIXES, skipped
+from spor.common.messages import Msg
 from spor.common.reader import Document, parse, read_document
 from spor.rulebase import cache
 from spor.rulebase.joiner import Extension, Joiner, Loaded
@@ -35,29 +36,25 @@ SUFFIXES = DOCUMENT_SUFFIXES
 def rule_files(folder: Path) -> list:
     """The rule files of a folder, sorted by name (their order is the rulebase's order)."""
     if not folder.exists():
-        raise InputError([Problem(str(folder), "no such folder (expected a rulebase folder of YAML rule files)")])
+        raise InputError([Problem(str(folder), Msg("rules_no_such_folder"))])
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), "not a folder (expected a rulebase folder of YAML rule files)")])
+        raise InputError([Problem(str(folder), Msg("rules_not_a_folder"))])
     root = folder.resolve()
     files, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in SUFFIXES or skipped(path.name):
             continue
         if not path.resolve().is_relative_to(root):
-            problems.append(Problem(str(path), "links outside the rulebase folder: rule files must live in the folder"))
+            problems.append(Problem(str(path), Msg("rules_link_outside")))
             continue
         files.append(path)
     if len(files) > MAX_FILES:
-        problems.append(Problem(str(folder), f"{len(files)} rule files; at most {MAX_FILES} are read"))
+        problems.append(Problem(str(folder), Msg("rules_too_many_files", count=len(files), limit=MAX_FILES)))
     total = sum(path.stat().st_size for path in files if path.is_file())
     if total > MAX_RULEBASE_BYTES:
-        problems.append(
-            Problem(
-                str(folder), f"the rule files hold {total:,} bytes together; a rulebase may hold {MAX_RULEBASE_BYTES:,}"
-            )
-        )
+        problems.append(Problem(str(folder), Msg("rules_too_large", size=total, limit=MAX_RULEBASE_BYTES)))
     if not files and not problems:
-        problems.append(Problem(str(folder), "holds no rule files (*.yaml, *.yml or *.json)"))
+        problems.append(Problem(str(folder), Msg("rules_none")))
     if problems:
         raise InputError(problems)
     return files
@@ -97,7 +94,7 @@ def _load_keyed(
     if why is None:
         cache.write(key, [cache.freeze(doc) for doc in loaded.docs.values()])
     else:
-        message = f"the rulebase cache folder {why}, so spor does not use it (set SPOR_CACHE_DIR, or SPOR_CACHE=off)"
+        message = Msg("cache_not_used", why=why)
         loaded.warnings.append(Problem(shown(cache.folder()), message, severity="warning", code="cache_not_used"))
     return loaded
 
@@ -115,9 +112,7 @@ def _load_files(folder: Path, files: list, blobs: list, extensions: Sequence[Ext
             problems.extend(exc.problems)
             continue
         if doc.data is None:
-            problems.append(
-                Problem(doc.name, "the file is empty: expected a mapping with rulebase, facts, rules or outcomes")
-            )
+            problems.append(Problem(doc.name, Msg("rules_file_empty")))
             continue
         found = schemas.validate(doc, "rules")
         problems.extend(found)

@@ -30,8 +30,8 @@ def service_of(request: Request) -> Service:
 
 
 def query_lang(request: Request) -> str:
-    """``?lang=nb|en`` (default nb), or Refused(422)."""
-    lang = request.query_params.get("lang", "nb")
+    """``?lang=nb|en`` (default: the server's ``--lang``), or Refused(422)."""
+    lang = request.query_params.get("lang", request.app.state.settings.lang)
     if lang not in LANGS:
         raise Refused.one(422, f"expected one of {', '.join(LANGS)}, found {lang!r}", ("query", "lang"))
     return lang
@@ -61,7 +61,9 @@ async def decide_endpoint(request: Request) -> Response:
     data = await body.read_body(request, MAX_BODY)
     service = service_of(request)
     case, lang, explain = read_request(service, data, lang)
-    return replies.text_reply(decide(service, case, lang, explain))
+    line = decide(service, case, lang, explain)
+    logbook = request.app.state.logbook
+    return replies.text_reply(logbook.decision(case, line, lang, explain) if logbook else line)
 
 
 @guarded
@@ -112,7 +114,11 @@ async def readyz(request: Request) -> Response:
     service: Service | None = getattr(request.app.state, "service", None)
     if service is None or not getattr(request.app.state, "ready", False):
         return replies.json_reply({"status": "starting"}, 503)
-    return replies.json_reply({"status": "ready", "rulebase": service.rulebase.id, "hash": service.digest})
+    answer: dict = {"status": "ready", "rulebase": service.rulebase.id, "hash": service.digest}
+    logbook = request.app.state.logbook
+    if logbook is not None:
+        answer["log"] = {"failed": logbook.failed}  # rows this worker could not write (the answers were given)
+    return replies.json_reply(answer)
 
 
 @guarded

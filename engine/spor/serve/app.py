@@ -40,6 +40,9 @@ class Settings:
     rules_dir: str | None = None
     token_file: str | None = None
     frame_ancestors: str | None = None
+    lang: str = "nb"  # --lang: the page's language, and the API's, when a request does not name one
+    log_path: str | None = None  # --log: the decision log each worker appends to
+    log_days: int | None = None  # --log-days: rows older than this are deleted when a worker opens the log
 
     @property
     def token(self) -> str | None:
@@ -50,7 +53,14 @@ class Settings:
 
     def to_environment(self) -> str:
         return json.dumps(
-            {"rules_dir": self.rules_dir, "token_file": self.token_file, "frame_ancestors": self.frame_ancestors}
+            {
+                "rules_dir": self.rules_dir,
+                "token_file": self.token_file,
+                "frame_ancestors": self.frame_ancestors,
+                "lang": self.lang,
+                "log_path": self.log_path,
+                "log_days": self.log_days,
+            }
         )
 
 
@@ -78,6 +88,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.ready = True
         yield
         app.state.ready = False
+        if app.state.logbook is not None:  # the rows of the last moments, before the worker ends
+            app.state.logbook.flush()
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -85,8 +97,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if status == 405:
                 return replies.refusal(Refused.one(405, f"{request.method} is not allowed here", (), "method"))
             return replies.refusal(Refused.one(status, f"no such endpoint: {request.url.path}", (), "not_found"))
-        lang = request.query_params.get("lang", "nb")
-        state = State(lang=lang if lang in ("nb", "en") else "nb")
+        lang = request.query_params.get("lang", settings.lang)
+        state = State(lang=lang if lang in ("nb", "en") else settings.lang)
         title = word("not_found", state.lang)
         return HTMLResponse(message_view(service, state, title), status)
 
@@ -104,4 +116,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.ready = False
     app.state.token = token
+    app.state.logbook = None
+    if settings.log_path:
+        from spor.decisionlog.store import DecisionLog
+        from spor.serve.logbook import Logbook
+
+        decisions = DecisionLog(settings.log_path, days=settings.log_days)
+        app.state.logbook = Logbook(decisions, service.rulebase, service.short_hash)
     return app

@@ -26,7 +26,7 @@ from spor.rulebase.model import Rulebase
 
 LOG = logging.getLogger("spor.serve")
 REQUEST = "request"  # the "file" a problem in a request's body or query names
-RESERVED = ("lang", "ev", "id")  # the page's own query parameters: no fact may be named so
+RESERVED = ("lang", "ev", "id", "session")  # the page's own query parameters: no fact may be named so
 PREFIX = "/api/v1"  # every route of the API
 OPEN = (f"{PREFIX}/healthz", f"{PREFIX}/readyz")  # answered without the token: probes carry none
 
@@ -40,6 +40,7 @@ class Service:
     normaliser: Normaliser
     digest: str  # sha256 of the rule files' names and bytes: which rulebase answered
     warnings: list  # of Problem, from loading
+    short_hash: str = ""  # the loader's short checksum, as every other command names the rulebase
     caches: dict = field(default_factory=dict)  # lang -> batch.decisions.DecisionCache
     writer: JsonlWriter | None = None  # batch's JSON Lines writer, over a Line
 
@@ -88,7 +89,14 @@ def open_service(rules_dir: str | None = None) -> Service:
         )
     evaluator = Evaluator(rulebase)
     evaluator.evaluate({})  # compile and run the engine once: a worker that answers is ready
-    return Service(rulebase, evaluator, Normaliser(rulebase), digest(rulebase.files), list(loaded.warnings))
+    return Service(
+        rulebase,
+        evaluator,
+        Normaliser(rulebase),
+        digest(rulebase.files),
+        list(loaded.warnings),
+        short_hash=loaded.digest,
+    )
 
 
 def digest(files) -> str:

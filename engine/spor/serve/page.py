@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from spor.common.messages import LANGS
 from spor.serve.core import Failed, Refused, Service, log_failure
-from spor.serve.state import State, read_state
+from spor.serve.state import State, new_session, read_state
 from spor.serve.views import evidence_view, message_view, page
 from spor.serve.words import word
 
@@ -30,8 +30,9 @@ def service_of(request: Request) -> Service:
 
 
 def page_lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "nb")
-    return lang if lang in LANGS else "nb"
+    default = request.app.state.settings.lang
+    lang = request.query_params.get("lang", default)
+    return lang if lang in LANGS else default
 
 
 def refused_page(request: Request, exc: Refused) -> Response:
@@ -50,8 +51,13 @@ def failed_page(request: Request, ident: str) -> Response:
 async def home(request: Request) -> Response:
     service = service_of(request)
     try:
-        state = read_state(service, request.query_params.multi_items())
-        return HTMLResponse(page(service, state))
+        state = read_state(service, request.query_params.multi_items(), lang=page_lang(request))
+        logbook = request.app.state.logbook
+        if logbook is None:
+            return HTMLResponse(page(service, state))
+        if not state.session:
+            state.session = new_session()  # links from this page carry it: the interview's steps hang together
+        return HTMLResponse(page(service, state, lambda result, fact: logbook.page_step(state, result, fact)))
     except Refused as exc:
         return refused_page(request, exc)
     except Exception as exc:  # a bug in spor: logged with its id, never shown as a traceback
@@ -65,7 +71,7 @@ async def upload(request: Request) -> Response:
 
     service = service_of(request)
     try:
-        state = read_state(service, request.query_params.multi_items())
+        state = read_state(service, request.query_params.multi_items(), lang=page_lang(request))
         files = await uploaded(request)
         if not files:
             raise Refused.one(422, word("evidence_none", state.lang), ("form", "file"))
@@ -101,7 +107,7 @@ async def case_yaml(request: Request) -> Response:
 
     service = service_of(request)
     try:
-        state = read_state(service, request.query_params.multi_items(), control=("id",))
+        state = read_state(service, request.query_params.multi_items(), control=("id",), lang=page_lang(request))
         case_id = request.query_params.get("id", "").strip() or "case"
         if not CASE_ID.match(case_id):
             raise Refused.one(400, "a case id is 1 to 200 characters, without control characters", ("query", "id"))

@@ -4,21 +4,31 @@
 each fact is a parameter in the order it was answered, its value an id (a
 label or synonym is read too, so a hand-written link works); an empty value
 means "don't know" (asked, and skipped); ``ev`` names the facts that
-uploaded evidence filled in; ``lang`` is nb or en. Nothing else is kept
-anywhere: any worker can serve any request.
+uploaded evidence filled in; ``lang`` is nb or en; ``session`` (only with
+``spor serve --log``) is a random id that ties an interview's steps
+together in the decision log. Nothing else is kept anywhere: any worker
+can serve any request.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from urllib.parse import urlencode
 
 from spor.common.errors import Problem
-from spor.common.messages import LANGS
+from spor.common.messages import LANGS, Msg
 from spor.common.records import field, record
 from spor.serve.core import REQUEST, Refused, Service
 
 MAX_PARAMS = 200  # a case holds at most 200 facts (schemas/case.schema.json)
 MAX_TEXT = 200
+SESSION = re.compile(r"^[0-9a-f]{8,32}$")
+
+
+def new_session() -> str:
+    """A random session id: no person, time or place can be read from it."""
+    return secrets.token_hex(8)
 
 
 @record
@@ -26,6 +36,7 @@ class State:
     lang: str = "nb"
     answers: list = field(default_factory=list)  # (fact id, value id or None for "don't know"), in order
     evidence: list = field(default_factory=list)  # fact ids that uploaded evidence filled in
+    session: str = ""  # with --log: the interview's id in the decision log
 
     def known(self) -> dict:
         """fact id -> value id, for the facts with an answer, in the order given."""
@@ -40,7 +51,7 @@ class State:
         evidence = self.evidence if evidence is None else evidence
         kept = [fact for fact in evidence if any(fact == name for name, _ in answers)]
         out = [("lang", lang or self.lang)] + [(fact, value or "") for fact, value in answers]
-        return out + ([("ev", ",".join(kept))] if kept else [])
+        return out + ([("ev", ",".join(kept))] if kept else []) + ([("session", self.session)] if self.session else [])
 
     def href(self, answers: list | None = None, lang: str | None = None, evidence: list | None = None) -> str:
         return "/?" + urlencode(self.pairs(answers, lang, evidence))
@@ -68,13 +79,13 @@ class State:
         return self.href([(name, value) for name, value in self.answers if not (name == fact and value is None)])
 
 
-def read_state(service: Service, params: list, control: tuple = ()) -> State:
+def read_state(service: Service, params: list, control: tuple = (), lang: str = "nb") -> State:
     """The State of a query string's (name, value) pairs; Refused(400) naming each parameter that is wrong.
 
     ``control``: more parameter names the route reads itself (``id`` for the download).
     """
     rb, problems = service.rulebase, []
-    state, seen, evidence = State(), set(), ""
+    state, seen, evidence = State(lang=lang), set(), ""  # ``lang``: when the link names none (serve --lang)
     if len(params) > MAX_PARAMS:
         raise Refused.one(400, f"{len(params)} query parameters; at most {MAX_PARAMS} are read", ("query",))
     for name, raw in params:
@@ -87,6 +98,10 @@ def read_state(service: Service, params: list, control: tuple = ()) -> State:
             state.lang = raw
         elif name == "ev":
             evidence = raw
+        elif name == "session":
+            if not SESSION.match(raw):
+                problems.append(Problem(REQUEST, Msg("page_bad_session"), path=where))
+            state.session = raw
         elif name in control:
             continue
         elif name not in rb.facts:
@@ -114,7 +129,7 @@ def read_state(service: Service, params: list, control: tuple = ()) -> State:
         elif name not in state.evidence:
             state.evidence.append(name)
     if state.lang not in LANGS:
-        state.lang = "nb"  # the error page itself is shown in Norwegian
+        state.lang = lang  # the error page itself is shown in the server's language
     if problems:
         raise Refused(400, problems)
     return state

@@ -22,14 +22,19 @@ from spor.serve.state import State
 from spor.serve.words import word
 
 
-def page(service: Service, state: State) -> str:
-    """The page for a state: the next question, the result, or the undecided end."""
+def page(service: Service, state: State, seen=None) -> str:
+    """The page for a state: the next question, the result, or the undecided end.
+
+    ``seen(result, fact)``, when given, hears what the page shows (the decision log's steps).
+    """
     interview = Interview(service.evaluator, history=list(state.answers))
     result = interview.result()
     fact = interview.next_question(result)
     derived = False
     if fact is None and not result.complete:
         fact, derived = offered(service, result, state.skipped()), True
+    if seen is not None:
+        seen(result, None if result.complete else fact)
     if result.complete:
         return result_view(service, state, result)
     if fact is not None:

@@ -28,6 +28,10 @@ _WORDS = {
         "The rules assume an answer to this when nobody has said. Answer it only if you know it.",
     ),
     "failed_title": ("Noe gikk galt", "Something went wrong"),
+    "not_logged": (
+        "Avgjørelsen ble gitt, men kunne ikke skrives i avgjørelsesloggen.",
+        "The decision was given, but could not be written to the decision log.",
+    ),
     "facts_so_far": ("Fakta så langt", "Facts so far"),
     "not_known": ("vet ikke", "not known"),
     "change": ("endre", "change"),
