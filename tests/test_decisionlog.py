@@ -79,6 +79,18 @@ def figures(data: dict) -> dict:
     }
 
 
+def edited(log: Path, folder: Path, *statements: str) -> Path:
+    """A copy of a log in ``folder``, changed by SQL statements (a log of other days, of a newer spor)."""
+    copy = folder / log.name
+    copy.write_bytes(log.read_bytes())
+    db = sqlite3.connect(copy)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return copy
+
+
 def test_a_batch_with_log_then_report_gives_the_figures_of_the_batch_output(logged):
     records, log, _ = logged
     assert len(records) == len(CASE_FILES)
@@ -154,12 +166,7 @@ def test_a_resumed_batch_logs_what_an_uninterrupted_one_does(tmp_path, logged):
 
 def test_a_log_from_a_newer_spor_is_refused(tmp_path, logged):
     _, log, _ = logged
-    newer = tmp_path / "newer.sqlite"
-    newer.write_bytes(log.read_bytes())
-    db = sqlite3.connect(newer)
-    db.execute("UPDATE decisions SET schema = 99 WHERE id = 1")
-    db.commit()
-    db.close()
+    newer = edited(log, tmp_path, "UPDATE decisions SET schema = 99 WHERE id = 1").rename(tmp_path / "newer.sqlite")
     result = CliRunner(env={"SPOR_LANG": "en"}).invoke(cli, ["report", str(newer)])
     assert result.exit_code == 2
     assert "newer spor (log schema 99)" in result.output and "newer.sqlite" in result.output
@@ -199,12 +206,7 @@ def test_the_log_cannot_be_an_input_or_the_output(tmp_path):
 
 def test_log_days_deletes_old_rows_only(tmp_path, logged):
     _, log, _ = logged
-    copy = tmp_path / "log.sqlite"
-    copy.write_bytes(log.read_bytes())
-    db = sqlite3.connect(copy)
-    db.execute("UPDATE decisions SET time = '2020-01-01T00:00:00Z' WHERE record <= 10")
-    db.commit()
-    db.close()
+    copy = edited(log, tmp_path, "UPDATE decisions SET time = '2020-01-01T00:00:00Z' WHERE record <= 10")
     from spor.decisionlog.store import DecisionLog
 
     DecisionLog(copy, days=30).close()
@@ -214,14 +216,14 @@ def test_log_days_deletes_old_rows_only(tmp_path, logged):
 
 def test_since_and_until_count_the_days_between(tmp_path, logged):
     _, log, _ = logged
-    copy = tmp_path / "log.sqlite"
-    copy.write_bytes(log.read_bytes())
-    db = sqlite3.connect(copy)
-    db.execute("UPDATE decisions SET time = '2026-01-05T10:00:00Z' WHERE record <= 10")
-    db.execute("UPDATE decisions SET time = '2026-01-12T23:59:59Z' WHERE record > 10 AND record <= 12")
-    db.commit()
-    expected = Counter(r[0] for r in db.execute("SELECT outcome FROM decisions_full WHERE time < '2026-01-13'"))
-    db.close()
+    copy = edited(
+        log,
+        tmp_path,
+        "UPDATE decisions SET time = '2026-01-05T10:00:00Z' WHERE record <= 10",
+        "UPDATE decisions SET time = '2026-01-12T23:59:59Z' WHERE record > 10 AND record <= 12",
+    )
+    rows = sqlite3.connect(copy).execute("SELECT outcome FROM decisions_full WHERE time < '2026-01-13'")
+    expected = Counter(row[0] for row in rows)
     data = report(copy, extra=("--since", "2026-01-01", "--until", "2026-01-12"))
     assert data["decisions"] == 12
     assert Counter({o["outcome"]: o["count"] for o in data["outcomes"]}) == expected
@@ -319,14 +321,13 @@ def test_an_older_log_is_brought_up_to_date(tmp_path, monkeypatch):
 
 def test_the_weeks_of_a_log_start_on_mondays(tmp_path, logged):
     _, log, _ = logged
-    copy = tmp_path / "log.sqlite"
-    copy.write_bytes(log.read_bytes())
-    db = sqlite3.connect(copy)
-    for record, day in ((1, "2026-11-29"), (2, "2026-11-30"), (3, "2026-12-06"), (4, "2026-12-07")):
-        db.execute("UPDATE decisions SET time = ? WHERE record = ?", (day + "T12:00:00Z", record))
-    db.execute("DELETE FROM decisions WHERE record > 4")
-    db.commit()
-    db.close()
+    days = ((1, "2026-11-29"), (2, "2026-11-30"), (3, "2026-12-06"), (4, "2026-12-07"))  # Sun, Mon, Sun, Mon
+    copy = edited(
+        log,
+        tmp_path,
+        *[f"UPDATE decisions SET time = '{day}T12:00:00Z' WHERE record = {record}" for record, day in days],
+        "DELETE FROM decisions WHERE record > 4",
+    )
     weeks = {w["week"]: w["decisions"] for w in report(copy)["weeks"]}
     assert weeks == {"2026-11-23": 1, "2026-11-30": 2, "2026-12-07": 1}
 

@@ -51,31 +51,6 @@ class Summary:
         self.records += 1
         self.errors += 1
 
-    def lines(self, lang: str = "nb") -> list:
-        from spor.common.messages import number, text
-
-        def counts(counter):
-            return ", ".join(
-                f"{text('batch_undecided', lang) if k is None else k} {number(v, lang)}"
-                for k, v in counter.most_common()
-            )
-
-        sums = {
-            "records": number(self.records, lang),
-            "results": number(self.results, lang),
-            "errors": number(self.errors, lang),
-        }
-        out = [text("batch_head", lang, **sums)]
-        out.append(f"  {text('batch_outcomes', lang)}: {counts(self.outcomes) or '-'}")
-        for name, counter in self.values.items():
-            out.append(f"  {name}: {counts(counter)}")
-        out.append(f"  {text('batch_incomplete', lang)}: {number(self.incomplete, lang)}")
-        out.append(f"  {text('batch_errors', lang)}: {number(self.errors, lang)}")
-        out.append(f"  {text('batch_balance', lang, **sums)}")
-        if self.skipped:
-            out.append(f"  {text('batch_resumed', lang, skipped=number(self.skipped, lang))}")
-        return out
-
 
 # Results are written out at least this often (and at once when stopped): a reader of the output sees them
 # as they come, without a system call per record (flushing each one cost about 3% of a run)

@@ -31,34 +31,31 @@ def possible_values(
     possible = {f.id: frozenset(f.value_ids()) for f in rulebase.facts.values() if f.derived and f.id not in facts}
     possible.update((name, frozenset()) for name in unanswered)
     rules_for = rulebase.rules_for
+
+    def narrow(name: str, values: frozenset) -> bool:
+        """Keep the values of ``name`` some rule could still conclude; whether any went."""
+        now = frozenset(
+            [
+                rule.value
+                for rule in rules_for.get(name, ())
+                if rule.value in values and not fails[rule](facts, possible)
+            ]
+        )
+        if now == values:
+            return False
+        possible[name] = now
+        return True
+
     if compiled.order is not None:  # the rules chain without a circle: one pass, each fact after those it reads
         for name in compiled.order:
-            values = possible.get(name)
-            if values is not None:
-                now = frozenset(
-                    [
-                        rule.value
-                        for rule in rules_for.get(name, ())
-                        if rule.value in values and not fails[rule](facts, possible)
-                    ]
-                )
-                if now != values:
-                    possible[name] = now
+            if name in possible:
+                narrow(name, possible[name])
         return possible
     changed = True
     while changed:
         changed = False
-        for name, values in possible.items():
-            now = frozenset(
-                [
-                    rule.value
-                    for rule in rules_for.get(name, ())
-                    if rule.value in values and not fails[rule](facts, possible)
-                ]
-            )
-            if now != values:
-                possible[name] = now
-                changed = True
+        for name, values in list(possible.items()):
+            changed = narrow(name, values) or changed
     return possible
 
 
