@@ -393,6 +393,7 @@ def test_version_names_spor_and_the_rulebase_a_command_would_use(tmp_path, tmp_p
     from spor import __version__
 
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SPOR_LANG", "en")
     monkeypatch.setenv("SPOR_RULES", str(HEATING))
     named = spor("--version")
     assert named.exit_code == 0
@@ -408,10 +409,13 @@ def test_version_names_spor_and_the_rulebase_a_command_would_use(tmp_path, tmp_p
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # no rules/ here or above
     shipped = spor("--version").stdout
     assert f"{load(RULES).rulebase.id} ({RULES}, {load(RULES).digest}), shipped with spor" in shipped
+    monkeypatch.setenv("SPOR_LANG", "nb")
+    assert spor("--version").stdout.startswith(f"spor, versjon {__version__}\nregelbase: ")
 
 
 def test_version_with_a_broken_or_missing_rulebase_still_says_the_version(tmp_path, monkeypatch):
     broken = edited_copy(HEATING, tmp_path / "broken", "40-outcomes.yaml", "id: turn_up", "id: 7")
+    monkeypatch.setenv("SPOR_LANG", "en")
     monkeypatch.setenv("SPOR_RULES", str(broken))
     result = spor("--version")
     assert result.exit_code == 0 and result.stdout.startswith("spor, version ")
@@ -419,7 +423,7 @@ def test_version_with_a_broken_or_missing_rulebase_still_says_the_version(tmp_pa
     assert f"spor check --rules {broken} lists them), named by $SPOR_RULES" in result.stdout
     monkeypatch.setenv("SPOR_RULES", str(tmp_path / "nowhere"))
     gone = spor("--version")
-    assert gone.exit_code == 0 and f"rulebase: {tmp_path / 'nowhere'} cannot be loaded (1 problem:" in gone.stdout
+    assert gone.exit_code == 0 and f"rulebase: {tmp_path / 'nowhere'} cannot be loaded (1 problem(s):" in gone.stdout
 
 
 # -- shell completion ----------------------------------------------------------------------------------------------

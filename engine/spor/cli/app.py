@@ -69,24 +69,40 @@ class SporGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-HOW_FOUND = {  # api.find_rules' ways of choosing a rulebase, as --version says them
-    "--rules": "named by --rules",
-    "SPOR_RULES": "named by $SPOR_RULES",
-    "found": "found in a rules/ folder here or in a parent folder",
-    "shipped": "shipped with spor",
+VERSION_WORDS = {  # --version's words: (nb, en); api.find_rules' ways of choosing a rulebase among them
+    "version": ("spor, versjon {version}", "spor, version {version}"),
+    "rulebase": ("regelbase", "rulebase"),
+    "--rules": ("valgt med --rules", "named by --rules"),
+    "SPOR_RULES": ("valgt med $SPOR_RULES", "named by $SPOR_RULES"),
+    "found": (
+        "funnet i en rules/-mappe her eller i en mappe over",
+        "found in a rules/ folder here or in a parent folder",
+    ),
+    "shipped": ("følger med spor", "shipped with spor"),
+    "broken": (
+        "{where} kan ikke lastes ({count} problem(er): spor check --rules {where} viser dem)",
+        "{where} cannot be loaded ({count} problem(s): spor check --rules {where} lists them)",
+    ),
+    "none": ("ingen kan navngis ({why})", "none can be named ({why})"),
 }
 
 
-def version_text() -> str:
+def version_text(lang: str = "en") -> str:
     """spor's version, and the rulebase a command run here without --rules would use: its id, folder and hash.
 
     Loaded as a command loads it (from the on-disk cache when its files did
     not change: a few milliseconds), so that a rulebase that cannot be used
-    says so here too; --version itself never fails on it.
+    says so here too; --version itself never fails on it. In the language
+    the environment chooses (``$SPOR_LANG``, the locale), as every command.
     """
     from spor import __version__
 
-    lines = [f"spor, version {__version__}"]
+    def say(key: str, **params: object) -> str:
+        nb, en = VERSION_WORDS[key]
+        return (en if lang == "en" else nb).format(**params)
+
+    lines = [say("version", version=__version__)]
+    head = say("rulebase")
     try:
         from spor.api import find_rules, load_cached
         from spor.cli.common import shown_folder
@@ -96,22 +112,20 @@ def version_text() -> str:
         where = shown_folder(folder)
         loaded = load_cached(folder)
     except InputError as exc:
-        count = len(exc.problems)
-        lines.append(
-            f"rulebase: {where} cannot be loaded ({count} problem{'s' * (count != 1)}: "
-            f"spor check --rules {where} lists them), {HOW_FOUND[how]}"
-        )
+        lines.append(f"{head}: {say('broken', where=where, count=len(exc.problems))}, {say(how)}")
     except Exception as exc:  # a folder gone, no current folder: the version is still worth saying
-        lines.append(f"rulebase: none can be named ({type(exc).__name__}: {exc})")
+        lines.append(f"{head}: {say('none', why=f'{type(exc).__name__}: {exc}')}")
     else:
-        lines.append(f"rulebase: {rulebase_named(loaded.rulebase.id, where, loaded.digest)}, {HOW_FOUND[how]}")
+        lines.append(f"{head}: {rulebase_named(loaded.rulebase.id, where, loaded.digest)}, {say(how)}")
     return "\n".join(lines)
 
 
 def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    click.echo(version_text())
+    from spor.cli.common import current_lang
+
+    click.echo(version_text(current_lang()))
     ctx.exit()
 
 
