@@ -24,7 +24,8 @@ NB = {
 
     Kjører CASES (standard: examples/) på OLD_RULES og NEW_RULES og lister hver
     sak der utfallet, de utledede faktaene eller faktaene som mangler, er endret.
-    Avslutter med 0 når ingenting er endret, 1 når noe er det, og 2 ved feil bruk.
+    Avslutter med 0 når ingenting er endret, 1 når noe er det, og 2 ved feil bruk
+    eller når en sak ikke kan leses (de andre sakene blir likevel sammenlignet).
     """,
     "fmt": "text for lesing, json for skript (ett objekt per sak, per linje).",
 }
@@ -41,7 +42,8 @@ def diff(old_rules: str, new_rules: str, cases: tuple, fmt: str, lang: str) -> N
 
     Runs CASES (default: examples/) on OLD_RULES and NEW_RULES and lists each
     case whose outcome, derived facts or missing facts changed. Exit 0 when
-    nothing changed, 1 when something did, 2 usage.
+    nothing changed, 1 when something did, 2 on bad usage or when a case
+    cannot be read (the other cases are still compared).
     """
     from spor.analysis.impact import impact
     from spor.analysis.suite import discover
