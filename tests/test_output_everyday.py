@@ -25,7 +25,7 @@ from spor.cli.app import cli
 from spor.output import layout
 from spor.output.record import CSV_HEADER, note_hash, rulebase_hash
 
-from .conftest import EXAMPLES, HEATING, ROOT, RULES, edited_copy, hang_guard, spor_command
+from .conftest import EXAMPLES, HEATING, ROOT, edited_copy, hang_guard, spor_command
 
 
 def spor(*args, input=None, env=None):
@@ -408,7 +408,10 @@ def test_version_names_spor_and_the_rulebase_a_command_would_use(tmp_path, tmp_p
     assert f"rulebase: heating ({tmp_path / 'rules'}, {load(HEATING).digest}), found in a rules/ folder" in found
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # no rules/ here or above
     shipped = spor("--version").stdout
-    assert f"{load(RULES).rulebase.id} ({RULES}, {load(RULES).digest}), shipped with spor" in shipped
+    from spor.common.resources import default_rules_dir
+
+    shipped_rules = default_rules_dir()  # the installed copy: site-packages when spor is not installed editable
+    assert f"{load(shipped_rules).rulebase.id} ({shipped_rules}, {load(shipped_rules).digest}), shipped" in shipped
     monkeypatch.setenv("SPOR_LANG", "nb")
     assert spor("--version").stdout.startswith(f"spor, versjon {__version__}\nregelbase: ")
 
