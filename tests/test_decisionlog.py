@@ -513,3 +513,25 @@ def test_ask_logs_its_steps_its_decision_and_where_it_was_left(tmp_path):
         1,
     )
     assert questions["log_status"]["why"] == 1
+
+
+def test_evidence_codes_by_code_subject_and_class_are_those_the_evidence_reader_finds(tmp_path):
+    bounces = ROOT / "tests" / "fixtures" / "bounces"
+    files = [bounces / "rfc3464-01.eml", bounces / "lhost-amazonses-01.eml", bounces / "rfc3464-01.eml"]
+    log = tmp_path / "log.sqlite"
+    case = EXAMPLES / "external-bounced-reason-not-read.yaml"
+    found, addresses = [], []
+    for path in files:
+        assert spor("ask", "--lang", "en", "--log", log, "--evidence", path, case, input="quit\n").exit_code == 0
+        lines = spor("evidence", "--lang", "en", "--format", "json", path).stdout.splitlines()
+        findings = [json.loads(line) for line in lines if line.strip()]
+        found += [finding["status"] for finding in findings if finding.get("status")]
+        addresses += [finding["recipient"] for finding in findings if finding.get("recipient")]
+    data = report(log)
+    assert Counter({c["code"]: c["count"] for c in data["evidence_codes"]}) == Counter(found)
+    subjects = Counter(".".join(code.split(".")[:2]) for code in found)
+    assert Counter({g["group"]: g["count"] for g in data["evidence_subjects"]}) == subjects
+    assert Counter({g["group"]: g["count"] for g in data["evidence_classes"]}) == Counter(c[0] for c in found)
+    assert all(g["meaning"] for g in data["evidence_subjects"] + data["evidence_classes"])
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("log.sqlite*"))
+    assert addresses and all(address.encode() not in raw for address in addresses)

@@ -152,6 +152,9 @@ def ask(
         from spor.decisionlog.interviews import Interview as Logged
 
         steps = Logged(open_log(log_path, log_days, [p for p in (case, save_path) if p]), rulebase, loaded.digest)
+        steps.evidence = [
+            {"status": x.finding.status, "facts": dict(x.facts)} for r in readings for x in r.explained
+        ]  # the codes it read and the facts it filled in: ids and codes, never an address
     try:
         code = converse(interview, lang, read, steps)
     except KeyboardInterrupt:  # Ctrl-C: the session so far is kept (and saved with --save), and it ends as stopped

@@ -132,6 +132,19 @@ def render_html(report: dict, lang: str) -> str:
             ],
             [(c["code"], c["class"], c["subject"], c["count"], c["meaning"]) for c in codes],
         )
+        for key, title in (("evidence_subjects", "codes_by_subject"), ("evidence_classes", "codes_by_class")):
+            groups = report[key]
+            parts.append(
+                _table(
+                    word(title, lang),
+                    [
+                        word("subject" if key == "evidence_subjects" else "class", lang),
+                        word("count", lang),
+                        word("meaning", lang),
+                    ],
+                    [(g["group"], g["count"], g["meaning"]) for g in groups],
+                )
+            )
     questions = report["questions"]
     if questions:
         names = ("asked", "answered", "why", "abandoned")

@@ -31,6 +31,8 @@ class Interview:
         self.since = time.monotonic()
         self.finished = False
         self.decided: set = set()
+        # what evidence read before the interview said (``status``, ``facts``), for decisions whose result has none
+        self.evidence: list = []
 
     def note(self, action: str, question: str | None = None, answer: str | None = None) -> None:
         assert action in ACTIONS, action
@@ -58,6 +60,8 @@ class Interview:
         if facts in self.decided:
             return
         self.decided.add(facts)
+        if self.evidence and not data.get("evidence"):
+            data = {**data, "evidence": self.evidence}
         self.log.add_decisions(
             [
                 row_of(

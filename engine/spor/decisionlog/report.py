@@ -9,6 +9,7 @@ it against its own count of the same rows.
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from spor.decisionlog.tally import MAX_GROUPS, UNDATED, Counts
 from spor.decisionlog.words import word
@@ -97,6 +98,8 @@ def build(counts: Counts, rulebase, lang: str, *, inputs: list, rulebase_hash: s
             for fact, n in _most(counts.from_evidence)
         ],
         "evidence_codes": _codes(counts, rulebase, lang),
+        "evidence_subjects": _code_groups(counts, rulebase, lang, 2),  # 5.1: summed over 5.1.1, 5.1.2, ...
+        "evidence_classes": _code_groups(counts, rulebase, lang, 1),  # 5: permanent failures
         "questions": _questions(counts, rulebase, lang),
         "interviews": {
             "sessions": counts.sessions,
@@ -177,6 +180,27 @@ def _codes(counts: Counts, rulebase, lang: str) -> list:
                 "code": code,
                 "class": parts[0],
                 "subject": ".".join(parts[:2]),
+                "count": n,
+                "meaning": meaning.meaning.get(lang) if meaning else word("no_meaning", lang),
+                "side": meaning.side if meaning else None,
+            }
+        )
+    return out
+
+
+def _code_groups(counts: Counts, rulebase, lang: str, level: int) -> list:
+    """The status codes summed by their first ``level`` parts (2: subject, 5.1; 1: class, 5), with the meaning the
+    rulebase gives that subject or class (RFC 3463's, in the shipped one)."""
+    table = evidence_spec(rulebase).codes
+    sums: Counter = Counter()
+    for code, n in counts.codes.items():
+        sums[".".join(code.split(".")[:level])] += n
+    out = []
+    for group, n in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0])):
+        meaning = table.get(group)
+        out.append(
+            {
+                "group": group,
                 "count": n,
                 "meaning": meaning.meaning.get(lang) if meaning else word("no_meaning", lang),
                 "side": meaning.side if meaning else None,

@@ -113,6 +113,11 @@ def render_text(report: dict, lang: str) -> str:
             word("codes", lang),
             [(f"{c['code']}: {c['meaning']}", number(c["count"], lang), "") for c in report["evidence_codes"]],
         )
+        for key, title in (("evidence_subjects", "codes_by_subject"), ("evidence_classes", "codes_by_class")):
+            table(
+                word(title, lang),
+                [(f"{g['group']}: {g['meaning']}", number(g["count"], lang), "") for g in report[key]],
+            )
     if report["from_evidence"]:
         table(
             word("from_evidence", lang), [(f["label"], number(f["count"], lang), "") for f in report["from_evidence"]]

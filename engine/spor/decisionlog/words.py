@@ -26,6 +26,8 @@ WORDS = {
     "assumed": ("Antatt uten å spørre", "Assumed without asking"),
     "from_evidence": ("Fakta hentet fra bevis", "Facts taken from evidence"),
     "codes": ("Statuskoder i bevisene", "Status codes in the evidence"),
+    "codes_by_subject": ("Statuskoder etter emne (X.Y)", "Status codes by subject (X.Y)"),
+    "codes_by_class": ("Statuskoder etter klasse (X)", "Status codes by class (X)"),
     "code": ("Kode", "Code"),
     "class": ("Klasse", "Class"),
     "subject": ("Emne", "Subject"),
