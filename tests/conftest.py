@@ -129,6 +129,22 @@ def write(tmp_path):
     return _write
 
 
+def read_terminal(master: int) -> str:
+    """All a pseudo-terminal's program wrote, until it closed (the master is closed after), with its raw bytes'
+    line ends as the terminal gave them."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    return seen.decode("utf-8")
+
+
 def spor_command(*args) -> list:
     """``python -m spor ARGS`` as a process's argument list, every argument as text (paths too)."""
     return [sys.executable, "-m", "spor", *map(str, args)]

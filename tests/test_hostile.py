@@ -24,7 +24,7 @@ from spor.batch.guard import sidecar
 from spor.cli import cli
 from spor.common.errors import EngineFailure, InputError
 
-from .conftest import HEATING, ROOT, hang_guard, spor_command
+from .conftest import HEATING, ROOT, hang_guard, read_terminal, spor_command
 
 
 @pytest.fixture
@@ -307,18 +307,8 @@ def test_progress_counts_on_a_terminal_and_ends_its_line(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
+    text = read_terminal(master)
     assert proc.wait(timeout=60) in (0, 1)
-    text = seen.decode("utf-8")
     assert text.startswith("regelbase: heating (tests/fixtures/heating/, ")  # which rules, first (nb by default)
     assert "\r1\u00a0000 / 2\u00a0500 poster (40\u00a0%)" in text  # shown at 1,000 records at the latest, of the total
     # the line ends with the count, the pace and the time taken, before the summary

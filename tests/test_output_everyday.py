@@ -25,7 +25,7 @@ from spor.cli.app import cli
 from spor.output import layout
 from spor.output.record import CSV_HEADER, note_hash, rulebase_hash
 
-from .conftest import EXAMPLES, HEATING, ROOT, edited_copy, hang_guard, spor_command
+from .conftest import EXAMPLES, HEATING, ROOT, edited_copy, hang_guard, read_terminal, spor_command
 
 
 def spor(*args, input=None, env=None):
@@ -52,17 +52,7 @@ def pty_of(columns: int):
 
 
 def read_all(master: int) -> str:
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
-    return seen.decode("utf-8").replace("\r\n", "\n")
+    return read_terminal(master).replace("\r\n", "\n")
 
 
 # -- the wrap width ------------------------------------------------------------------------------------------------
