@@ -535,3 +535,12 @@ def test_evidence_codes_by_code_subject_and_class_are_those_the_evidence_reader_
     assert all(g["meaning"] for g in data["evidence_subjects"] + data["evidence_classes"])
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("log.sqlite*"))
     assert addresses and all(address.encode() not in raw for address in addresses)
+
+
+def test_since_after_until_is_a_usage_error_in_the_readers_language(logged):
+    _, log, _ = logged
+    for lang, said in (("en", "--since is after --until"), ("nb", "--since er etter --until")):
+        result = CliRunner().invoke(
+            cli, ["report", str(log), "--since", "2026-12-01", "--until", "2026-11-01", "--lang", lang]
+        )
+        assert result.exit_code == 2 and said in result.output

@@ -59,7 +59,9 @@ def report(inputs: tuple, since, until, fmt: str, out: str | None, lang: str, ru
     from spor.decisionlog.tally import count_inputs
 
     if since and until and since > until:
-        raise click.UsageError("--since is after --until")
+        from spor.decisionlog.words import word
+
+        raise click.UsageError(word("since_after_until", lang))
     paths = []
     for raw in inputs:
         path = Path(raw)

@@ -57,6 +57,7 @@ WORDS = {
     "cases": ("Saker", "Cases"),
     "undecided": ("(ikke avgjort)", "(undecided)"),
     "none": ("(ingen)", "(none)"),
+    "since_after_until": ("--since er etter --until", "--since is after --until"),
     "nothing": ("Ingen avgjørelser i perioden.", "No decisions in the period."),
     "other_rulebase": (
         "Merk: {count} avgjørelser ble tatt med en annen regelbase ({id} {hash}) enn den som navngir dem her.",
