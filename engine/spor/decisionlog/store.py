@@ -224,6 +224,20 @@ class DecisionLog:
         self.connection.close()
 
 
+def file_head(path: Path) -> bytes:
+    """A file's first bytes, as many as SQLite's header: what tells a log from anything else (b"" if unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        return b""
+
+
+def is_log(path: Path) -> bool:
+    """Whether a file starts as a SQLite database does: a decision log, for ``spor report``, else a batch output."""
+    return file_head(path) == SQLITE_MAGIC
+
+
 def open_log(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection to the log at ``path``, created (or brought up to date) unless ``read_only``.
 
@@ -238,8 +252,7 @@ def open_log(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     if exists:
         if not path.is_file():
             raise InputError([Problem(name, Msg("log_not_regular"))])
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+        head = file_head(path)
         if head and head != SQLITE_MAGIC:
             raise InputError([Problem(name, Msg("log_not_sqlite"))])
     elif read_only:

@@ -23,7 +23,7 @@ from spor.common.errors import InputError, Problem, shown
 from spor.common.files import BOM, bounded_lines
 from spor.common.messages import Msg
 from spor.decisionlog.rows import given_of, part_of
-from spor.decisionlog.store import PART_COLUMNS, SQLITE_MAGIC, DecisionLog
+from spor.decisionlog.store import PART_COLUMNS, DecisionLog, is_log
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a batch output line longer than this is not spor's
 MAX_EXAMPLES = 3  # case ids shown for one group of silent decisions
@@ -150,14 +150,6 @@ def count_inputs(paths: list, rulebase, since: date | None = None, until: date |
                 raise InputError([Problem(shown(path), Msg("report_output_has_no_time"))])
             count_output(Path(path), counts, rulebase)
     return counts
-
-
-def is_log(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError:
-        return False
 
 
 def count_log(path: Path, counts: Counts, bounds: tuple[str, str]) -> None:
