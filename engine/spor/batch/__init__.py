@@ -8,6 +8,16 @@ runs the engine in forked processes for ``--jobs``.
 
 from spor.batch.resume import output_sources, scan_output
 from spor.batch.runner import Plan, Summary, run
-from spor.batch.writers import WRITERS, CsvWriter, JsonlWriter
+from spor.batch.writers import WRITERS, CsvWriter, JsonlWriter, open_output
 
-__all__ = ["WRITERS", "CsvWriter", "JsonlWriter", "Plan", "Summary", "output_sources", "run", "scan_output"]
+__all__ = [
+    "WRITERS",
+    "CsvWriter",
+    "JsonlWriter",
+    "Plan",
+    "Summary",
+    "open_output",
+    "output_sources",
+    "run",
+    "scan_output",
+]

@@ -83,6 +83,7 @@ class DecisionCache:
     def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
         self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
         self.entries: dict = {}
+        self.keys: dict = {}  # a case's facts as (name, value) pairs, in their order -> their key
         self.shared: dict = {}  # piece -> the same piece, kept once
         self.decisions: dict = {}  # a decision's parts -> the one Decision with them
         self.counted = evaluator.rulebase.summary
@@ -99,11 +100,21 @@ class DecisionCache:
         Small (a short string) and quick to make: a key is made for every
         record. A value outside the rulebase's domain (a Normaliser never
         gives one) gets a tuple of the values instead."""
+        pairs: tuple | None = tuple(facts.items())
+        try:
+            return self.keys[pairs]  # these facts, in this order, seen before: most records
+        except KeyError:
+            pass
+        except TypeError:  # a value that cannot be a key: never remembered
+            pairs = None
         get = facts.get
         try:
-            return "".join([code[get(name)] for name, code in self.codes])
+            key = "".join([code[get(name)] for name, code in self.codes])
         except KeyError:
             return tuple(get(name) for name in self.names)
+        if pairs is not None and len(self.keys) < self.MAX_SHARED:
+            self.keys[pairs] = key  # only values of the domain (text) are remembered: 1 and True never meet here
+        return key
 
     def get(self, facts: dict) -> Decision:
         return self.lookup(self.key(facts), facts)

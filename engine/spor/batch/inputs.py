@@ -7,7 +7,6 @@ input is read record by record, so memory stays flat however long it is.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -17,14 +16,24 @@ from spor.common.errors import InputError, Problem, shown
 from spor.common.files import bounded_lines, files_in, strip_bom
 from spor.common.reader import Document, DuplicateKey, NumberTooLong, bounded_int, check_plain, unique_pairs
 from spor.common.records import field, record
-from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Normaliser, case_from_document, load_case
+from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Case, Normaliser, case_from_document, load_case
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-csv.field_size_limit(MAX_CASE_BYTES)  # a cell may be as long as a case file may be
+ID_START = '{"id": "'  # how a JSON Lines record written by json.dumps starts, with a text id
+MAX_SEEN_LINES, MAX_SEEN_REST = 10_000, 1024  # lines remembered per file, and their length after the id: <= 10 MiB
 STDIN, STDIN_NAME = "-", "<stdin>"  # an input of "-" is JSON Lines read from standard input
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 ALL_SUFFIXES = (*CASE_SUFFIXES, *JSONL_SUFFIXES, ".csv")
 META_COLUMNS = ("id", "title", "notes")
+
+
+def csv_module():
+    """The csv module, with cells as long as a case file may be: imported when CSV is read or written, not at
+    every start of ``spor batch`` (most batches are JSON Lines)."""
+    import csv
+
+    csv.field_size_limit(MAX_CASE_BYTES)
+    return csv
 
 
 @record
@@ -32,7 +41,7 @@ class Record:
     """One input record: a case ready to evaluate, or the problems that stopped it."""
 
     source: str
-    case: object = None  # cases.Case
+    case: Case | None = None
     problems: list = field(default_factory=list)
     case_id: str | None = None
     alone: bool = False  # the only record of its file: reading the next may take a while, so write it out at once
@@ -72,6 +81,9 @@ def _case_file(path: Path, normaliser) -> Record:
 
 
 def _from_data(source: str, data, normaliser) -> Record:
+    known = normaliser.known_case(data, source)  # facts seen before: most records of an export
+    if known is not None:
+        return Record(source, known, case_id=known.id)
     doc = Document(source, data)
     try:
         case = case_from_document(doc, normaliser, default_id=source)
@@ -94,6 +106,18 @@ def _lines(path: Path):
         yield from bounded_lines(handle, MAX_CASE_BYTES)
 
 
+class SeenLines:
+    """The cases of one JSON Lines file's lines, by each line's text after its id (``_jsonl``), bounded:
+    at most MAX_SEEN_LINES lines of at most MAX_SEEN_REST characters (10 MiB); others are not remembered."""
+
+    def __init__(self) -> None:
+        self.cases: dict = {}  # text after the id -> (facts, title, notes)
+
+    def remember(self, rest: str, case: Case) -> None:
+        if len(rest) <= MAX_SEEN_REST and len(self.cases) < MAX_SEEN_LINES:
+            self.cases[rest] = (dict(case.facts), case.title, case.notes)
+
+
 _decode = json.JSONDecoder(
     object_pairs_hook=unique_pairs, parse_int=bounded_int
 ).decode  # one decoder: json.loads makes one per call
@@ -106,6 +130,8 @@ def _jsonl(path: Path | None, normaliser):
         yield Record(name, problems=[Problem(name, "no such file")])
         return
     lines = _lines(path) if path is not None else bounded_lines(sys.stdin.buffer, MAX_CASE_BYTES)
+    seen = SeenLines()
+    recall = seen.cases.get
     for number, line in lines:
         source = f"{name}:{number}"
         if line is None:
@@ -121,6 +147,21 @@ def _jsonl(path: Path | None, normaliser):
                 ],
             )
             continue
+        # An export repeats few combinations of facts: a line that is, to the byte, a line read before but for a
+        # plain text id (no escape, no control character) gives the same case under that id. JSON reads the id's
+        # text as it is, and what follows it was parsed, checked and normalised then, duplicate keys included.
+        rest = case_id = None
+        if text.startswith(ID_START):
+            end = text.find('"', len(ID_START))
+            case_id, rest = text[len(ID_START) : end], text[end:]
+            if end > len(ID_START) and "\\" not in case_id and len(case_id) <= 200 and min(case_id) >= " ":
+                known = recall(rest)
+                if known is not None:
+                    facts, title, notes = known
+                    yield Record(source, Case(case_id, source, dict(facts), title=title, notes=notes), case_id=case_id)
+                    continue
+            else:
+                rest = None
         if not text.strip():
             continue  # a blank line is not a record
         try:
@@ -139,7 +180,10 @@ def _jsonl(path: Path | None, normaliser):
         except RecursionError:
             yield Record(source, problems=[Problem(source, "nested too deeply")])
             continue
-        yield _from_data(source, data, normaliser)
+        item = _from_data(source, data, normaliser)
+        if rest is not None and item.case is not None and item.case.id == case_id and "expect" not in data:
+            seen.remember(rest, item.case)
+        yield item
 
 
 MAX_CONTINUATION = 5000  # physical lines one quoted CSV cell may span before it is taken as broken
@@ -225,9 +269,9 @@ def _csv_rows(handle):
                 problem = f"the row is longer than {MAX_CASE_BYTES:,} characters"
                 break
             try:
-                row = next(csv.reader([text], delimiter=delimiter, strict=True), [])
+                row = next(csv_module().reader([text], delimiter=delimiter, strict=True), [])
                 break
-            except csv.Error as exc:
+            except csv_module().Error as exc:
                 more = pending.pop(0) if pending else next(lines, (None, None))
                 following = more[1]
                 if (

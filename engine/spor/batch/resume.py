@@ -6,11 +6,11 @@ is not spor batch output is refused before anything is cut from it.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from spor.batch.decisions import Decision
+from spor.batch.inputs import csv_module
 from spor.batch.runner import Summary
 from spor.common.errors import InputError, Problem
 from spor.output.record import CSV_HEADER, uncell
@@ -34,8 +34,8 @@ def _output_records(path: Path, fmt: str):
                 text = held + line.decode("utf-8")
                 if fmt == "csv":
                     try:
-                        row = next(csv.reader([text], strict=True))
-                    except csv.Error as exc:  # a quoted cell goes on over the next line
+                        row = next(csv_module().reader([text], strict=True))
+                    except csv_module().Error as exc:  # a quoted cell goes on over the next line
                         if "unexpected end of data" not in str(exc) or len(text) > MAX_CASE_BYTES:
                             raise ValueError from None
                         held, first = text, first or number

@@ -30,26 +30,46 @@ class Summary:
     results: int = 0
     errors: int = 0
     incomplete: int = 0
-    outcomes: Counter = field(default_factory=Counter)
-    values: dict = field(default_factory=dict)  # fact -> Counter
     skipped: int = 0  # records already in the output when resuming
+    tally: dict = field(default_factory=dict)  # (outcome, values of the summary's facts) -> results, not yet counted
+    names: tuple = ()  # the summary's facts, in the order of those values
+    counted_outcomes: Counter = field(default_factory=Counter)
+    counted_values: dict = field(default_factory=dict)  # fact -> Counter
 
     def add(self, decision: Decision, summary_facts) -> None:
+        """Count one result. A result adds one to its pair of outcome and values; the counts by outcome and by
+        fact are made from those pairs when read, not for every record (few pairs, many records)."""
         self.records += 1
         self.results += 1
-        self.outcomes[decision.outcome] += 1
         if not decision.complete:
             self.incomplete += 1
-        values = self.values
-        for name, value in zip(summary_facts, decision.counted):
-            counter = values.get(name)  # not setdefault(name, Counter()): that makes a Counter for every record
-            if counter is None:
-                counter = values[name] = Counter()
-            counter[value] += 1
+        self.names = summary_facts
+        key = (decision.outcome, decision.counted)
+        tally = self.tally
+        tally[key] = tally.get(key, 0) + 1
 
     def add_error(self) -> None:
         self.records += 1
         self.errors += 1
+
+    def _fold(self) -> None:
+        for (outcome, counted), n in self.tally.items():
+            self.counted_outcomes[outcome] += n
+            for name, value in zip(self.names, counted):
+                self.counted_values.setdefault(name, Counter())[value] += n
+        self.tally.clear()
+
+    @property
+    def outcomes(self) -> Counter:
+        """Results by outcome."""
+        self._fold()
+        return self.counted_outcomes
+
+    @property
+    def values(self) -> dict:
+        """fact -> Counter of its values over the results (the rulebase's summary facts)."""
+        self._fold()
+        return self.counted_values
 
 
 # Results are written out at least this often (and at once when stopped): a reader of the output sees them

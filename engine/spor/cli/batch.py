@@ -149,7 +149,7 @@ def batch(
                         handle.truncate(keep)  # a record cut by a kill goes: it is run again
                 elif not target.exists() or target.is_file():  # not for a device or a pipe: nothing to resume
                     guard.write_run_record(target, record)
-            out = open(target, "a" if done_count else "w", encoding="utf-8", newline="") if target else sys.stdout
+            out = batching.open_output(target, append=bool(done_count))
         except OSError as exc:
             raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
         writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
@@ -166,8 +166,11 @@ def batch(
 
             meter = Meter(sys.stderr, count_records(list(inputs), out_path), lang, start=done_count)
 
+        earned = [earn(EXIT_OK)]  # the exit code so far, said to click when it changes (not for every record)
+
         def on_record(summary: batching.Summary) -> None:
-            earn(EXIT_INCOMPLETE if summary.errors or summary.incomplete else EXIT_OK)
+            if earned[0] == EXIT_OK and (summary.errors or summary.incomplete):
+                earned[0] = earn(EXIT_INCOMPLETE)
             if meter is not None:
                 meter.tick(summary.records)
 

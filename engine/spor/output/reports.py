@@ -9,11 +9,15 @@ summary of ``spor batch`` is here too: its counts, with the rulebase's labels.
 
 from __future__ import annotations
 
-from spor.analysis.check import CheckReport
-from spor.analysis.suite import SuiteReport
+from typing import TYPE_CHECKING
+
 from spor.common.errors import printable
 from spor.common.messages import number, say
 from spor.common.messages import text as t
+
+if TYPE_CHECKING:  # only named in annotations: ``spor batch`` uses this module without the analysis (~9 ms)
+    from spor.analysis.check import CheckReport
+    from spor.analysis.suite import SuiteReport
 
 
 def example_text(facts: dict, indent: str = "      ") -> str:
