@@ -124,3 +124,37 @@ def test_the_cache_folder_is_pruned(tmp_path, monkeypatch):
         path.write_text(path.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")
         load(folder)
     assert len(list((tmp_path / "cache").glob("rulebase-*.json"))) == cache.KEEP
+
+
+def test_an_extension_section_read_back_from_the_cache_is_read_when_asked_for(tmp_path, monkeypatch):
+    """A rulebase read back from the cache reads its evidence section only when asked for (``spor run`` of a case
+    without evidence never is): the same spec as a load from the files, by every way of reading the mapping."""
+    from spor.evidence.spec import evidence_spec
+    from spor.rulebase.model import Sections
+
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    first = load(NEWSLETTER).rulebase
+    second = load(NEWSLETTER).rulebase
+    assert isinstance(second.extensions, Sections) and second.extensions.readers  # not read yet
+    assert "evidence" in second.extensions and len(second.extensions) == 1
+    spec, again = evidence_spec(first), evidence_spec(second)
+    assert not second.extensions.readers  # read once, now kept
+    assert spec.codes.keys() == again.codes.keys() and spec.events.ranks == again.events.ranks
+    assert [m.side for m in spec.codes.values()] == [m.side for m in again.codes.values()]
+    third = load(NEWSLETTER).rulebase
+    assert list(third.extensions.items())[0][1].codes.keys() == spec.codes.keys()
+
+
+def test_a_section_that_reports_a_problem_when_read_late_says_so():
+    from spor.rulebase.model import Sections
+
+    problems: list = []
+
+    def reader():
+        problems.append("wrong")
+        return None
+
+    sections = Sections({"x": reader}, problems)
+    with pytest.raises(InputError):
+        sections.get("x")
+    assert sections.get("y", 5) == 5 and "y" not in sections

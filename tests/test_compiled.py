@@ -21,7 +21,8 @@ from collections import Counter
 
 import pytest
 
-from spor.inference.compiled import HOT, Conditions, Source, chain_order, compile_one, conditions, undecided_function
+from spor.inference.codegen import Source, compile_one, undecided_function
+from spor.inference.compiled import HOT, Conditions, chain_order, conditions
 from spor.inference.evaluate import Evaluator
 from spor.inference.relevance import possible_values
 from spor.rulebase.conditions import All, Any, In, Known, Not, strict, truth, undecided_facts

@@ -67,6 +67,12 @@ def test_binary_and_wrong_encoding():
     assert "not UTF-8" in problem.message and (problem.line, problem.column) == (2, 4)
 
 
+def test_a_bom_is_skipped_and_errors_after_it_are_located_in_the_file():
+    assert parse("x.yaml", "\ufeffa: 1\n".encode()).data == {"a": 1}
+    problem = refusal(b"\xef\xbb\xbfa: \xff\n")  # the bad byte is the file's 7th: column 7, as an editor counts
+    assert "byte 0xff" in problem.message and (problem.line, problem.column) == (1, 7)
+
+
 def test_control_character_is_located():
     problem = refusal("a: 1\nb: x\x07y\n")
     assert problem.line == 2 and "not allowed" in problem.message

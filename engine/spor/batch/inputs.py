@@ -138,7 +138,7 @@ def _jsonl(path: Path | None, normaliser):
             yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
             continue
         try:
-            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            text = line.decode("utf-8")  # not "utf-8-sig": it would count an error's column after the BOM
         except UnicodeDecodeError as exc:
             yield Record(
                 source,
@@ -147,6 +147,8 @@ def _jsonl(path: Path | None, normaliser):
                 ],
             )
             continue
+        if number == 1 and text.startswith("\ufeff"):
+            text = text[1:]  # a BOM (Windows tools write one) is not text
         # An export repeats few combinations of facts: a line that is, to the byte, a line read before but for a
         # plain text id (no escape, no control character) gives the same case under that id. JSON reads the id's
         # text as it is, and what follows it was parsed, checked and normalised then, duplicate keys included.

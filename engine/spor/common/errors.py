@@ -83,8 +83,8 @@ def printable(text: str, lines: bool = False) -> str:
     unless ``lines``: then line ends (``\n``) are kept and every line is made
     safe. JSON output needs none of this: its encoder escapes what JSON must.
     """
-    if text.isprintable():
-        return text
+    if text.isprintable() or lines and all(line.isprintable() for line in text.split("\n")):
+        return text  # the usual text, checked at C speed: no character to escape
     from unicodedata import category
 
     keep = "\n" if lines else ""

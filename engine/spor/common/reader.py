@@ -203,13 +203,14 @@ def _decode(name: str, blob: bytes) -> str:
             [Problem(name, "this is a binary file (it holds NUL bytes), expected YAML or JSON text", line)]
         )
     try:
-        return blob.decode("utf-8-sig")
+        text = blob.decode("utf-8")  # not "utf-8-sig": its import costs start-up, and it counts errors after the BOM
     except UnicodeDecodeError as exc:
         line = blob.count(b"\n", 0, exc.start) + 1
         col = exc.start - (blob.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
             [Problem(name, f"the text is not UTF-8 (byte 0x{blob[exc.start]:02x}): save the file as UTF-8", line, col)]
         ) from None
+    return text[1:] if text.startswith("\ufeff") else text  # a BOM (Windows editors write one) is not text
 
 
 def read_bytes(name: str, path, max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> bytes:

@@ -15,7 +15,6 @@ import weakref
 from spor.common.errors import format_path, printable
 from spor.common.messages import text as t
 from spor.inference.evaluate import RULE_WARNING, Result
-from spor.output.evidence import as_json as finding_json
 from spor.rulebase.model import PLACEHOLDER
 
 RECORD_FIELDS = ("case", "source", "title", "notes")  # the first keys of a result: they vary per record
@@ -178,6 +177,10 @@ def _assumed_json(item, rulebase, lang: str) -> dict:
 
 
 def _evidence_json(result: Result, lang: str) -> list:
+    if not result.evidence:
+        return []
+    from spor.output.evidence import as_json as finding_json  # here: most results have no evidence (start-up)
+
     return [finding_json(item, result.rulebase, lang) for item in result.evidence]
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 from spor.common.errors import printable
 from spor.common.messages import number
 from spor.common.messages import text as t
-from spor.evidence.findings import FROM_EVIDENCE
 from spor.inference.evaluate import Result
-from spor.output.evidence import lines as evidence_lines
 from spor.output.layout import wrap
 from spor.output.record import fill, fill_with, json_line, why_not_line
 
@@ -214,9 +212,15 @@ def text(result: Result, lang: str = "nb") -> str:
                 lines.append(wrap(f"{t('where', lang)}: {fact.where.get(lang)}", "     ", "     "))
     lines += ["", f"{t('why', lang)}:"] + reasons(result, lang)
     if result.evidence:
+        from spor.output.evidence import lines as evidence_lines  # here: most results have no evidence (start-up)
+
         lines += ["", f"{t('evidence', lang)}:"] + evidence_lines(result.evidence, rb, lang)
     lines += ["", f"{t('facts', lang)}:"]
-    from_evidence = {w.fact for w in result.warnings if w.code in FROM_EVIDENCE}
+    from_evidence = set()
+    if result.warnings:
+        from spor.evidence.findings import FROM_EVIDENCE  # here: most results have no warning (start-up)
+
+        from_evidence = {w.fact for w in result.warnings if w.code in FROM_EVIDENCE}
     for name, value in result.facts.items():
         kind = (
             t("derived", lang)
@@ -269,6 +273,8 @@ def markdown(result: Result, lang: str = "nb") -> str:
     if not result.trace:
         out.append(f"- {t('no_rule', lang)}")
     if result.evidence:
+        from spor.output.evidence import lines as evidence_lines
+
         out += ["", f"#### {t('evidence', lang)}", "", "```"] + evidence_lines(result.evidence, rb, lang, "") + ["```"]
     if result.warnings:
         out += ["", f"#### {t('warnings', lang)}", ""] + [

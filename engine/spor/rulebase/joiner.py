@@ -9,7 +9,8 @@ each at its file, line and column, not just the first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from spor.rulebase.model import (
     Outcome,
     Rule,
     Rulebase,
+    Sections,
     Text,
     Value,
 )
@@ -134,7 +136,11 @@ class Joiner:
         outcomes = self.outcomes(sides, facts)
         rules = self.rules(facts, outcomes)
         self.sides, self.facts_by_id = sides, facts
-        extended = {e.section: e.read(self) for e in self.extensions if e.section}
+        readers: dict[str, Callable[[], Any]] = {
+            e.section: functools.partial(e.read, self) for e in self.extensions if e.section
+        }
+        # read back from the cache: each section is read when first asked for
+        extended = Sections(readers, self.problems) if self.checked else {k: read() for k, read in readers.items()}
         if not self.checked:  # the costly analyses; their answer depends only on the files' bytes
             for extension in self.extensions:
                 extension.check(self, rules)

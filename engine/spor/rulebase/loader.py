@@ -44,7 +44,7 @@ def rule_files(folder: Path) -> list:
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in SUFFIXES or skipped(path.name):
             continue
-        if not path.resolve().is_relative_to(root):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):  # only a link can lead out of the folder
             problems.append(Problem(str(path), Msg("rules_link_outside")))
             continue
         files.append(path)
