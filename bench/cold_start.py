@@ -5,8 +5,11 @@ any Python tool built on these libraries pays before doing anything. Runs
 alternate between the two so that machine noise hits both alike. The first
 `spor run` fills the rulebase cache (spor/rulebase/cache.py); it is timed apart.
 It runs the installed entry point (the ``spor`` script beside this Python),
-after compiling the package's bytecode, as ``pip install`` does.
+after compiling the package's bytecode, as ``pip install`` does, and says how
+spor is installed: run it with the Python of a regular install for the
+figure a user gets (an editable install's import hook slows the baseline):
 
+    python3 -m venv /tmp/sv && /tmp/sv/bin/pip install . && /tmp/sv/bin/python bench/cold_start.py
     python bench/cold_start.py [--runs 21] [--example examples/payroll-was-it-sent.yaml]
 """
 
@@ -32,12 +35,27 @@ def once(command, env) -> float:
     return time.perf_counter() - start
 
 
+def install_kind() -> str:
+    """How spor is installed beside this Python. It matters: an editable install (``pip install -e .``) puts an
+    import hook in every start of this Python, the baseline's too (it imports pathlib and importlib.util, about
+    5 ms, which spor needs anyway), so the ratio reads lower than for a regular install (``pip install .``)."""
+    import sysconfig
+
+    import spor
+
+    where = Path(spor.__file__).resolve()
+    if where.is_relative_to(Path(sysconfig.get_paths()["purelib"]).resolve()):
+        return "regular (pip install .): its modules are in site-packages"
+    return f"editable or source tree (its modules are in {where.parent.parent}): the baseline pays the import hook"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--example", default="examples/payroll-was-it-sent.yaml")
     args = parser.parse_args()
     header("cold start of `spor run` on one case")
+    print(f"spor install: {install_kind()}")
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, SPOR_CACHE_DIR=cache)
         installed = Path(sys.executable).with_name("spor")  # the entry point a user runs, next to this Python

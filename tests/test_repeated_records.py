@@ -21,7 +21,7 @@ from spor.batch.decisions import DecisionCache
 from spor.batch.inputs import records
 from spor.batch.runner import Summary
 from spor.inference.evaluate import Evaluator
-from spor.rulebase.cases import Normaliser
+from spor.rulebase.cases import Case, Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -211,3 +211,33 @@ def test_a_batch_of_json_lines_imports_no_analysis_tempfile_or_csv(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").startswith('{"case": "a"')
+
+
+def test_what_a_batch_remembers_is_bounded(rulebase, monkeypatch):
+    """Keys of facts (DecisionCache.MAX_SHARED), facts read before (Normaliser.MAX_SEEN) and lines' tails
+    (JsonlWriter.MAX_TAILS) stop growing at their bounds; what comes after is made again, the same."""
+    import io
+
+    from spor.batch.writers import JsonlWriter
+
+    monkeypatch.setattr(DecisionCache, "MAX_SHARED", 5)
+    monkeypatch.setattr(Normaliser, "MAX_SEEN", 3)
+    monkeypatch.setattr(JsonlWriter, "MAX_TAILS", 4)
+    cache, normaliser = DecisionCache(Evaluator(rulebase), "en"), Normaliser(rulebase)
+    stream = io.StringIO()
+    writer = JsonlWriter(stream, rulebase)
+    inputs_ = [(f.id, list(f.value_ids())) for f in rulebase.facts.values() if not f.derived]
+    rng = random.Random(4)
+    seen = []
+    for i in range(40):
+        facts = {name: rng.choice(values) for name, values in inputs_[:4]}
+        case = normaliser.known_case({"id": f"c{i}", "facts": facts}, f"s:{i}")
+        if i >= 3 and tuple(facts.items()) not in seen:
+            assert case is None  # past its bound the normaliser remembers nothing new: the general path reads it
+        seen.append(tuple(facts.items()))
+        key = cache.key(facts)
+        assert key == "".join(code[facts.get(name)] for name, code in cache.codes)
+        writer.decision(Case(f"c{i}", f"s:{i}", facts), f"s:{i}", cache.lookup(key, facts), key)
+    assert len(cache.keys) <= 5 and len(writer.tails) <= 4
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 40 and all(json.loads(line)["case"] == f"c{i}" for i, line in enumerate(lines))
