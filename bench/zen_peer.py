@@ -24,7 +24,7 @@ a generated set:
   does not do (missing facts and the next question, warnings, conflicts,
   assumptions and what other answers lead to).
 
-``zen-engine`` is optional: ``pip install zen-engine``; without it this
+``zen-engine`` is optional: ``pip install '.[peer]'`` (or ``pip install zen-engine``); without it this
 prints how to get it and stops.
 
     python bench/zen_peer.py [--cases 5000] [--passes 3] [--dump model.json] [--all]
@@ -149,7 +149,7 @@ def main() -> None:
     try:
         import zen
     except ImportError:
-        print("skipped: the ZEN engine is not installed (pip install zen-engine): nothing to compare with")
+        print("skipped: the ZEN engine is not installed (pip install '.[peer]'): nothing to compare with")
         return
     from spor.inference.evaluate import Evaluator
 
