@@ -48,3 +48,35 @@ def test_examples_reach_every_outcome_and_every_derived_value(rulebase, evaluato
 def test_examples_fire_every_rule(rulebase, evaluator, normaliser):
     fired = {firing.rule.id for result in _results(evaluator, normaliser) for firing in result.trace}
     assert {rule.id for rule in rulebase.rules} - fired == set()
+
+
+def test_every_example_that_assumes_says_what_it_assumes(evaluator, normaliser):
+    """An example decided on assumptions lists them in ``expect.assumed``: a rule edit that makes the article's
+    most common case assume something else (or ask instead) fails its example."""
+    for path in CASES:
+        case = load_case(path, normaliser)
+        result = evaluator.evaluate(case.facts)
+        if result.assumed:
+            assert "assumed" in case.expect, f"{path.name} assumes {[a.fact for a in result.assumed]}"
+
+
+def test_expect_assumed_is_compared_in_any_order_and_names_known_facts(tmp_path, evaluator, normaliser):
+    from spor.common.errors import InputError
+
+    case_file = tmp_path / "case.yaml"
+    base = (
+        "facts: {concern: not_received, module: lonn, log_status: levert}\n"
+        "expect:\n  outcome: recipient_server_builtin\n"
+    )
+    case_file.write_text(base + "  assumed: [bounce_received]\n", encoding="utf-8")
+    case = load_case(case_file, normaliser)
+    assert compare(case.expect, evaluator.evaluate(case.facts)) == []
+    case_file.write_text(base + "  assumed: []\n", encoding="utf-8")
+    case = load_case(case_file, normaliser)
+    [mismatch] = compare(case.expect, evaluator.evaluate(case.facts))
+    assert (mismatch.field, mismatch.expected, mismatch.actual) == ("assumed", [], ["bounce_received"])
+    case_file.write_text(base + "  assumed: [bounce_recieved]\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_case(case_file, normaliser)
+    [problem] = refused.value.problems
+    assert problem.line == 4 and "bounce_received" in problem.message  # the fact, and the one it may have meant

@@ -14,7 +14,7 @@ from spor.inference.evaluate import Result
 
 @record
 class Mismatch:
-    field: str  # "outcome", "facts.transport", "missing", "warnings"
+    field: str  # "outcome", "facts.transport", "missing", "warnings", "assumed"
     expected: object
     actual: object
 
@@ -49,7 +49,16 @@ def compare(expect: dict, result: Result) -> list:
         actual = sorted(w.code for w in result.warnings)
         if actual != sorted(expect["warnings"]):
             found.append(Mismatch("warnings", sorted(expect["warnings"]), actual))
+    if "assumed" in expect:
+        actual = assumed_facts(result)
+        if actual != sorted(expect["assumed"]):
+            found.append(Mismatch("assumed", sorted(expect["assumed"]), actual))
     return found
+
+
+def assumed_facts(result: Result) -> list:
+    """The facts a result decided on assumptions, sorted (as ``expect.assumed`` is compared: in any order)."""
+    return sorted({item.fact for item in result.assumed})
 
 
 def renewed(expect: dict, result: Result) -> tuple:
@@ -57,7 +66,7 @@ def renewed(expect: dict, result: Result) -> tuple:
 
     The new block has the outcome (null when the case is undecided), the
     missing facts when it is undecided, and the fields the old block checked
-    (its facts, its warnings) as the result has them: an expectation of the
+    (its facts, its warnings, what it assumed) as the result has them: an expectation of the
     same shape, which the case now passes.
     """
     found = compare(expect, result)
@@ -71,4 +80,6 @@ def renewed(expect: dict, result: Result) -> tuple:
         new["missing"] = [fact.id for fact in result.missing]
     if "warnings" in expect:
         new["warnings"] = sorted(w.code for w in result.warnings)
+    if "assumed" in expect:
+        new["assumed"] = assumed_facts(result)
     return new, found

@@ -110,7 +110,7 @@ def validator(kind: str):
 
 
 CASE_KEYS = frozenset({"id", "title", "notes", "facts", "expect"})
-EXPECT_KEYS = frozenset({"outcome", "facts", "missing", "warnings"})
+EXPECT_KEYS = frozenset({"outcome", "facts", "missing", "warnings", "assumed"})
 
 
 MAX_TITLE, MAX_NOTES = 500, 20000  # characters, as schemas/case.schema.json allows
@@ -131,7 +131,7 @@ def _plain_expect(expect) -> bool:
         return False
     if not all(type(k) is str and (type(v) is bool or type(v) is str and len(v) <= 200) for k, v in facts.items()):
         return False
-    return all(_names(expect[key]) for key in ("missing", "warnings") if key in expect)
+    return all(_names(expect[key]) for key in ("missing", "warnings", "assumed") if key in expect)
 
 
 def plainly_valid_case(data) -> bool:

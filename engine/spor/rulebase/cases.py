@@ -223,11 +223,12 @@ def _expect(data, doc, normaliser, problems):
         )
     if "facts" in data:
         expect["facts"] = normaliser.facts(data["facts"], doc, ("expect", "facts"), problems)
-    for i, name in enumerate(data.get("missing", [])):
-        if name not in rb.facts:
-            problems.append(
-                doc.problem(("expect", "missing", i), Msg("unknown_fact", name=name, hint=did_you_mean(name, rb.facts)))
-            )
+    for key in ("missing", "assumed"):
+        for i, name in enumerate(data.get(key, [])):
+            if name not in rb.facts:
+                problems.append(
+                    doc.problem(("expect", key, i), Msg("unknown_fact", name=name, hint=did_you_mean(name, rb.facts)))
+                )
     return expect
 
 
