@@ -291,7 +291,7 @@ def test_batch_jsonl_duplicate_keys_are_errors_not_lost_values(tmp_path):
 def test_batch_refuses_to_overwrite_its_input(tmp_path):
     jsonl = tmp_path / "same.jsonl"
     jsonl.write_text('{"facts": {"building": "cabin"}}\n', encoding="utf-8")
-    result = heating("batch", jsonl, "--out", jsonl)
+    result = heating("batch", jsonl, "--out", jsonl, "--lang", "en")
     assert result.exit_code == 2 and "is also an input" in result.stderr
     assert jsonl.read_text(encoding="utf-8") == '{"facts": {"building": "cabin"}}\n'
 
@@ -333,6 +333,7 @@ def test_ask_save_writes_the_new_result_as_expect_when_the_old_no_longer_holds(t
         "outcome": "rejected_external",
         "facts": {"transport": "external", "status_location": "sent_folder"},  # the facts the old one checked
         "missing": [],
+        "assumed": ["bounce_reason"],  # the old one said what it assumed: so does the new one
     }
     tested = spor("test", saved)
     assert tested.exit_code == 0 and "1 bestått, 0 feilet" in tested.output

@@ -99,7 +99,7 @@ def test_bad_case_does_not_stop_the_good_ones(tmp_path):
 
 
 def test_missing_file_and_bad_rules_folder(tmp_path):
-    result = run(tmp_path / "nope.yaml")
+    result = run("--lang", "en", tmp_path / "nope.yaml")
     assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
     result = run("--rules", tmp_path / "none", EXAMPLES / "payroll-was-it-sent.yaml")
     assert result.exit_code == 2 and "mappen finnes ikke" in result.stderr

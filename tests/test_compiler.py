@@ -98,7 +98,7 @@ def _run(folder, facts, tmp_path):
     case = tmp_path / "c.yaml"
     case.write_text(f"facts: {facts}\n", encoding="utf-8")
     return subprocess.run(
-        spor_command("run", "--rules", str(folder), "--format", "json", str(case)),
+        spor_command("run", "--rules", str(folder), "--format", "json", "--lang", "en", str(case)),
         capture_output=True,
         text=True,
         cwd=ROOT,

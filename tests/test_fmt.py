@@ -126,7 +126,7 @@ def test_fmt_keeps_yes_as_text_where_a_text_was_written(tmp_path):
 def test_fmt_refuses_what_spor_cannot_read_with_its_place(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("rules:\n  - id: a\n    id: b\n", encoding="utf-8")
-    result = spor("fmt", path)
+    result = spor("fmt", "--lang", "en", path)
     assert result.exit_code == 2 and "bad.yaml:3:5: duplicate key 'id'" in result.stderr
     assert path.read_text("utf-8") == "rules:\n  - id: a\n    id: b\n"
 

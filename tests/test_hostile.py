@@ -243,8 +243,8 @@ def test_killed_run_resumes_without_duplicates_and_gives_the_same_file(tmp_path)
 
 def test_resume_refuses_an_output_from_other_inputs(tmp_path):
     one, other, out = _jsonl(tmp_path / "one.jsonl", 3), _jsonl(tmp_path / "two.jsonl", 3), tmp_path / "out.jsonl"
-    batch(one, "--out", out)
-    result = batch(other, "--out", out, "--resume")
+    batch(one, "--out", out, "--lang", "en")
+    result = batch(other, "--out", out, "--resume", "--lang", "en")
     assert result.exit_code == 2 and "cannot resume" in result.stderr
 
 
@@ -289,7 +289,7 @@ def test_resume_leaves_a_file_that_is_not_batch_output_alone(tmp_path):
     source = _jsonl(tmp_path / "in.jsonl", 2)
     other = tmp_path / "notes.txt"
     other.write_bytes(b"a\nb")
-    result = batch(source, "--out", other, "--resume")
+    result = batch(source, "--out", other, "--resume", "--lang", "en")
     assert result.exit_code == 2 and "not spor batch output" in result.stderr
     assert other.read_bytes() == b"a\nb"
 

@@ -32,8 +32,8 @@ def test_batch_reads_json_lines_from_standard_input():
 def test_a_run_from_standard_input_cannot_be_resumed(tmp_path):
     out = tmp_path / "out.jsonl"
     line = json.dumps({"facts": {"building": "cabin"}}) + "\n"
-    assert spor("batch", "--rules", HEATING, "-", "--out", out, input=line).exit_code in (0, 1)
-    result = spor("batch", "--rules", HEATING, "-", "--out", out, "--resume", input=line)
+    assert spor("batch", "--rules", HEATING, "--lang", "en", "-", "--out", out, input=line).exit_code in (0, 1)
+    result = spor("batch", "--rules", HEATING, "--lang", "en", "-", "--out", out, "--resume", input=line)
     assert result.exit_code == 2 and "cannot resume a run that read standard input" in result.stderr
 
 

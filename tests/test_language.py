@@ -33,20 +33,7 @@ SAMPLE = FIXTURES / "sendgrid-documented-sample.json"
 # modules that still build a problem from raw English text: they belong to work under way elsewhere, and each
 # leaves this list when it words its problems through the catalogue (the test below fails while one listed
 # has no raw text left, so that the list only shrinks)
-PENDING = {
-    "batch/guard.py",
-    "batch/inputs.py",
-    "batch/resume.py",
-    "batch/runner.py",
-    "batch/workers.py",
-    "cli/batch.py",
-    "common/reader.py",
-    "inference/network.py",
-    "inference/session.py",
-    "serve/core.py",
-    "serve/decide.py",
-    "serve/state.py",
-}
+PENDING: set[str] = set()
 # the calls that take a message a person reads, and the keywords that hold one
 MESSAGE_CALLS = {"Problem", "problem", "report", "finding", "add", "_bad", "_Stop", "Finding", "Notice"}
 MESSAGE_KEYWORDS = {"message", "note"}
@@ -341,6 +328,88 @@ def test_no_problem_is_built_from_raw_text():
             raw += found
     assert not raw, "problems built from raw text (word them with messages.Msg):\n" + "\n".join(raw)
     assert not clean_pending, f"no raw text left: take {clean_pending} off PENDING"
+
+
+def _said(result) -> str:
+    """What a command printed, on standard output and error, each run of white space made one space."""
+    return " ".join((result.stdout + result.stderr).split())
+
+
+def test_batch_input_and_resume_problems_follow_the_language(tmp_path):
+    """spor batch's own refusals, spor run's reading of a file: in Norwegian under --lang nb, English under en."""
+    missing = tmp_path / "missing.jsonl"
+    not_output = tmp_path / "notes.jsonl"
+    not_output.write_text("some notes, not spor output\n", encoding="utf-8")
+    case = EXAMPLES / "tax-builtin-rejected.yaml"
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"facts: {module: l\xf8nn}\n")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{facts: {}}\n", encoding="utf-8")
+    (tmp_path / "piped.jsonl").write_text("", encoding="utf-8")  # an output to resume, of a run that read stdin
+    runs = [
+        (("batch", missing), "finnes ikke (verken som fil eller mappe)", "no such file or folder"),
+        (("batch", "-", "-"), "standard inn kan leses én gang: gi - én gang", "standard input can be read once"),
+        (
+            ("batch", case, "--resume", "--out", not_output),
+            "dette er ikke utdata fra spor batch, så kjøringen kan ikke gjenopptas fra den",
+            "this is not spor batch output: cannot resume from it",
+        ),
+        (
+            ("batch", "-", "--resume", "--out", tmp_path / "piped.jsonl"),
+            "kan ikke gjenoppta en kjøring som leste standard inn",
+            "cannot resume a run that read standard input",
+        ),
+        (
+            ("run", latin1),
+            "teksten er ikke UTF-8 (byte 0xf8): lagre filen som UTF-8",
+            "the text is not UTF-8 (byte 0xf8): save the file as UTF-8",
+        ),
+        (
+            ("run", broken),
+            "ikke gyldig JSON: ventet et navn i doble anførselstegn",
+            "not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+    ]
+    for args, nb, en in runs:
+        said_nb = _said(spor(*args, "--lang", "nb", input=""))
+        said_en = _said(spor(*args, "--lang", "en", input=""))
+        assert "spor: feil: " in said_nb and nb in said_nb and en not in said_nb, (args, said_nb)
+        assert "spor: error: " in said_en and en in said_en and nb not in said_en, (args, said_en)
+    usage = spor("batch", case, "--resume", "--lang", "nb")
+    assert usage.exit_code == 2 and "--resume trenger --out: filen som skal fortsettes" in usage.output
+
+
+def test_a_batch_records_problems_are_worded_in_either_language_and_json_keeps_english(tmp_path, rulebase):
+    """A JSON Lines line that is not UTF-8 or not JSON, a CSV header with an unknown column: an error record whose
+    ``error`` is the English text (stable for scripts, whatever --lang), and whose problem reads in nb or en."""
+    import json
+
+    from spor.batch.inputs import records
+    from spor.rulebase.cases import Normaliser
+
+    lines = tmp_path / "cases.jsonl"
+    lines.write_bytes(b'{"facts": {"module": "l\xf8nn"}}\n{"facts": \n[[[\n')
+    table = tmp_path / "cases.csv"
+    table.write_text("concern,modul\nsent,lonn\n", encoding="utf-8")
+    for lang in ("nb", "en"):
+        result = spor("batch", lines, table, "--lang", lang)
+        errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+        assert errors == [
+            "the line is not UTF-8 (byte 0xf8)",
+            "not valid JSON: Expecting value",
+            "not valid JSON: Expecting value",
+            "the header cannot be used: unknown column 'modul' (did you mean 'module'?); known: id, title, notes, "
+            + ", ".join(rulebase.facts),
+        ], lang
+    problems = [p for record in records([lines, table], Normaliser(rulebase)) for p in record.problems]
+    assert [p.text("nb") for p in problems[:3]] == [
+        "linjen er ikke UTF-8 (byte 0xf8)",
+        "ikke gyldig JSON: ventet en verdi",
+        "ikke gyldig JSON: ventet en verdi",
+    ]
+    header = problems[3].text("nb")
+    assert header.startswith("overskriftsraden kan ikke brukes: ukjent kolonne 'modul' (mente du 'module'?); kjente")
+    assert [p.text("en") for p in problems] == [p.message for p in problems]
 
 
 def test_the_raw_text_check_sees_raw_text(tmp_path):

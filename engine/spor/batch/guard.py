@@ -20,6 +20,7 @@ from spor import __version__
 from spor.batch.inputs import ALL_SUFFIXES, STDIN
 from spor.common.errors import Problem, shown
 from spor.common.files import atomic_write, files_in, same_file
+from spor.common.messages import Msg
 
 FIRST_BYTES = {"jsonl": (b'{"case": ', b'{"source": '), "csv": (b"source,case,",)}  # how spor batch output starts
 
@@ -48,14 +49,14 @@ def looks_like_output(path: Path, fmt: str) -> bool:
 def output_problem(out: Path, inputs: list, fmt: str) -> Problem | None:
     """Why ``out`` must not be written, or None."""
     if out.is_symlink():
-        return Problem(shown(out), "is a symbolic link: spor batch writes to a file of its own, never through a link")
+        return Problem(shown(out), Msg("batch_out_link"))
     named = [Path(raw) for raw in inputs]
     for path in input_files(inputs):
         if not same_file(out, path):
             continue
         if path not in named and looks_like_output(out, fmt):
             continue  # an earlier run's output inside an input folder: the output, never read as an input
-        return Problem(shown(out), f"is also an input ({shown(path)}): writing results there would destroy it")
+        return Problem(shown(out), Msg("batch_out_is_input", input=shown(path)))
     return None
 
 
@@ -93,7 +94,7 @@ def write_run_record(out: Path, record: dict) -> None:
 def empty_folders(inputs: list) -> list[Problem]:
     """An input folder that holds no case, JSON Lines or CSV file is a mistake (a wrong path), not an empty batch."""
     return [
-        Problem(shown(raw), "holds no case, JSON Lines or CSV files (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)")
+        Problem(shown(raw), Msg("batch_empty_folder"))
         for raw in inputs
         if str(raw) != STDIN and Path(raw).is_dir() and not files_in(Path(raw), ALL_SUFFIXES)
     ]
@@ -103,44 +104,32 @@ def resume_problem(out: Path, record: dict) -> Problem | None:
     """Why ``out`` cannot be resumed by a run with ``record``, naming what changed; or None."""
     where = shown(out)
     if STDIN in record["arguments"]:
-        return Problem(where, "cannot resume a run that read standard input: what it read is gone")
+        return Problem(where, Msg("resume_stdin"))
     try:
         with open(sidecar(out), encoding="utf-8") as handle:
             before = json.load(handle)
         if not isinstance(before, dict):
             raise ValueError
     except FileNotFoundError:
-        return Problem(
-            where,
-            f"has no record of the run that wrote it ({shown(sidecar(out))}): spor cannot tell "
-            "whether the inputs, the rulebase or the options changed, so it does not resume it; "
-            "run without --resume to start again (the file is then replaced)",
-        )
+        return Problem(where, Msg("resume_no_record", record=shown(sidecar(out))))
     except (OSError, ValueError, RecursionError):
-        return Problem(
-            where,
-            f"the record of the run that wrote it ({shown(sidecar(out))}) cannot be read: "
-            "run without --resume to start again",
-        )
-    changed = []
+        return Problem(where, Msg("resume_record_unreadable", record=shown(sidecar(out))))
+    changed: list = []
     for key, what in (
-        ("spor", "spor's version"),
-        ("rulebase", "the rulebase (or spor's code)"),
+        ("spor", Msg("resume_spor_version")),
+        ("rulebase", Msg("resume_rulebase")),
         ("format", "--format"),
         ("lang", "--lang"),
-        ("arguments", "the inputs named"),
+        ("arguments", Msg("resume_inputs_named")),
     ):
         if before.get(key) != record[key]:
             changed.append(what)
     old = {name: (size, mtime) for name, size, mtime in before.get("files", []) if isinstance(name, str)}
     new = {name: (size, mtime) for name, size, mtime in record["files"]}
-    changed += [f"{name} (changed since the first run)" for name in new if name in old and old[name] != new[name]]
-    changed += [f"{name} (new)" for name in new if name not in old]
-    changed += [f"{name} (gone)" for name in old if name not in new]
+    changed += [Msg("resume_file_changed", name=name) for name in new if name in old and old[name] != new[name]]
+    changed += [Msg("resume_file_new", name=name) for name in new if name not in old]
+    changed += [Msg("resume_file_gone", name=name) for name in old if name not in new]
     if not changed:
         return None
-    listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5:,} more" if len(changed) > 5 else "")
-    return Problem(
-        where,
-        f"cannot resume: since the run that wrote it, these changed: {listed}; run without --resume to start again",
-    )
+    listed = Msg("and_more", names=changed[:5], count=len(changed) - 5) if len(changed) > 5 else changed
+    return Problem(where, Msg("resume_changed", changed=listed))  # a list is said with ", " between its items

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
 from spor.common.files import bounded_lines, files_in, strip_bom
+from spor.common.messages import Msg
 from spor.common.reader import Document, DuplicateKey, NumberTooLong, bounded_int, check_plain, unique_pairs
 from spor.common.records import field, record
 from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Case, Normaliser, case_from_document, load_case
@@ -101,7 +102,9 @@ def _lines(path: Path):
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
+        from spor.common.reasons import os_reason
+
+        raise InputError([Problem(name, Msg("cannot_read", detail=os_reason(exc)))]) from None
     with handle:
         yield from bounded_lines(handle, MAX_CASE_BYTES)
 
@@ -127,7 +130,7 @@ def _jsonl(path: Path | None, normaliser):
     """The records of a JSON Lines file, or of standard input (``path`` None)."""
     name = shown(path) if path is not None else STDIN_NAME
     if path is not None and not path.is_file():
-        yield Record(name, problems=[Problem(name, "no such file")])
+        yield Record(name, problems=[Problem(name, Msg("no_such_file"))])
         return
     lines = _lines(path) if path is not None else bounded_lines(sys.stdin.buffer, MAX_CASE_BYTES)
     seen = SeenLines()
@@ -135,17 +138,13 @@ def _jsonl(path: Path | None, normaliser):
     for number, line in lines:
         source = f"{name}:{number}"
         if line is None:
-            yield Record(source, problems=[Problem(source, f"the line is longer than {MAX_CASE_BYTES:,} bytes")])
+            yield Record(source, problems=[Problem(source, Msg("line_too_long", limit=MAX_CASE_BYTES))])
             continue
         try:
             text = line.decode("utf-8")  # not "utf-8-sig": it would count an error's column after the BOM
         except UnicodeDecodeError as exc:
-            yield Record(
-                source,
-                problems=[
-                    Problem(source, f"the line is not UTF-8 (byte 0x{line[exc.start]:02x})", column=exc.start + 1)
-                ],
-            )
+            message = Msg("line_not_utf8", byte=f"0x{line[exc.start]:02x}")
+            yield Record(source, problems=[Problem(source, message, column=exc.start + 1)])
             continue
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]  # a BOM (Windows tools write one) is not text
@@ -174,13 +173,16 @@ def _jsonl(path: Path | None, normaliser):
             yield Record(source, problems=exc.problems)
             continue
         except json.JSONDecodeError as exc:
-            yield Record(source, problems=[Problem(source, f"not valid JSON: {exc.msg}", column=exc.colno)])
+            from spor.common.reasons import json_reason
+
+            message = Msg("bad_json", why=json_reason(exc.msg))
+            yield Record(source, problems=[Problem(source, message, column=exc.colno)])
             continue
         except (DuplicateKey, NumberTooLong) as exc:
-            yield Record(source, problems=[Problem(source, str(exc))])
+            yield Record(source, problems=[Problem(source, exc.message)])
             continue
         except RecursionError:
-            yield Record(source, problems=[Problem(source, "nested too deeply")])
+            yield Record(source, problems=[Problem(source, Msg("nested_too_deeply"))])
             continue
         item = _from_data(source, data, normaliser)
         if rest is not None and item.case is not None and item.case.id == case_id and "expect" not in data:
@@ -200,34 +202,36 @@ def _csv(path: Path, normaliser):
     """
     where = shown(path)
     if not path.is_file():
-        yield Record(where, problems=[Problem(where, "no such file")])
+        yield Record(where, problems=[Problem(where, Msg("no_such_file"))])
         return
     try:
         handle = open(path, "rb")  # decoded line by line: one bad byte costs its row, not the rest of the file
     except OSError as exc:
-        yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
+        from spor.common.reasons import os_reason
+
+        yield Record(where, problems=[Problem(where, Msg("cannot_read", detail=os_reason(exc)))])
         return
     with handle:
         try:
             rows = _csv_rows(handle)
             first = next(rows, None)
             if first is None:
-                yield Record(
-                    f"{where}:1", problems=[Problem(where, "the file is empty: expected a header row of fact names", 1)]
-                )
+                yield Record(f"{where}:1", problems=[Problem(where, Msg("csv_empty"), 1)])
                 return
             _, header, delimiter, broken = first
             header = [h.strip() for h in header or []]
             problem = broken and Problem(where, broken, 1) or _check_header(where, header, normaliser)
+            unusable = problem and Msg("csv_header_unusable", problem=problem.message)  # the same for every row
             seen = False
             for number, row, _, broken in rows:
                 source, seen = f"{where}:{number}", True
-                if problem:
-                    yield Record(source, problems=[Problem(source, f"the header cannot be used: {problem.message}")])
+                if unusable:
+                    yield Record(source, problems=[Problem(source, unusable)])
                 elif broken:
                     yield Record(source, problems=[Problem(source, broken)])
                 elif len(row) != len(header):
-                    yield Record(source, problems=[Problem(source, f"{len(row)} cells, the header has {len(header)}")])
+                    message = Msg("csv_row_width", cells=len(row), width=len(header))
+                    yield Record(source, problems=[Problem(source, message)])
                 else:
                     data: dict = {"facts": {}}
                     for name, cell in zip(header, row):
@@ -238,7 +242,9 @@ def _csv(path: Path, normaliser):
             if problem and not seen:  # a header and no rows: the header is the one record
                 yield Record(f"{where}:1", problems=[problem])
         except OSError as exc:
-            yield Record(where, problems=[Problem(where, f"cannot be read: {exc.strerror or exc}")])
+            from spor.common.reasons import os_reason
+
+            yield Record(where, problems=[Problem(where, Msg("cannot_read", detail=os_reason(exc)))])
 
 
 def _csv_rows(handle):
@@ -268,7 +274,7 @@ def _csv_rows(handle):
         while True:
             text = "".join(parts)
             if len(text) > MAX_CASE_BYTES:
-                problem = f"the row is longer than {MAX_CASE_BYTES:,} characters"
+                problem = Msg("csv_row_too_long", limit=MAX_CASE_BYTES)
                 break
             try:
                 row = next(csv_module().reader([text], delimiter=delimiter, strict=True), [])
@@ -284,15 +290,15 @@ def _csv_rows(handle):
                     if more[0] is not None:
                         pending.insert(0, more)
                     problem = (
-                        "a quoted cell is not closed"
+                        Msg("csv_quote_not_closed")
                         if "unexpected end of data" in str(exc)
-                        else f"not valid CSV: {exc}"
+                        else Msg("csv_invalid", why=str(exc))
                     )
                     break
                 parts.append(following)
         if len(parts) > 1 and (row is None or len(row) != width):
             pending = [(number + i, p) for i, p in enumerate(parts[1:], 1)] + pending
-            yield number, None, delimiter, "a quoted cell is not closed"
+            yield number, None, delimiter, Msg("csv_quote_not_closed")
             continue
         if row is not None and not any(cell.strip() for cell in row):
             continue
@@ -306,28 +312,27 @@ def _text_lines(handle):
     too long or not UTF-8, (line number, Problem) instead, and the lines after it are still read."""
     for number, raw in bounded_lines(handle, MAX_CASE_BYTES):
         if raw is None:
-            yield number, Problem("", f"the row is longer than {MAX_CASE_BYTES:,} characters", number)
+            yield number, Problem("", Msg("csv_row_too_long", limit=MAX_CASE_BYTES), number)
             continue
         try:
             yield number, (strip_bom(raw) if number == 1 else raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            message = f"the line is not UTF-8 (byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1})"
+            message = Msg("csv_line_not_utf8", byte=f"0x{exc.object[exc.start]:02x}", column=exc.start + 1)
             yield number, Problem("", message, number, exc.start + 1)
 
 
 def _check_header(where: str, header, normaliser):
     if not header or not any(header):
-        return Problem(where, "the file is empty: expected a header row of fact names", 1)
+        return Problem(where, Msg("csv_empty"), 1)
     seen = set()
     for i, name in enumerate(header, 1):
         if name in seen:
-            return Problem(where, f"the column {name!r} appears twice", 1, i)
+            return Problem(where, Msg("csv_column_twice", name=name), 1, i)
         seen.add(name)
         if name not in META_COLUMNS and name not in normaliser.rulebase.facts:
-            from spor.common.suggest import closest
+            from spor.common.reasons import did_you_mean
 
             known = ", ".join([*META_COLUMNS, *normaliser.rulebase.facts])
-            return Problem(
-                where, f"unknown column {name!r}{closest(name, normaliser.rulebase.facts)}; known: {known}", 1, i
-            )
+            hint = did_you_mean(name, normaliser.rulebase.facts)
+            return Problem(where, Msg("csv_unknown_column", name=name, hint=hint, known=known), 1, i)
     return None

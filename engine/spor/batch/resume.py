@@ -13,6 +13,7 @@ from spor.batch.decisions import Decision
 from spor.batch.inputs import csv_module
 from spor.batch.runner import Summary
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
 from spor.output.record import CSV_HEADER, uncell
 from spor.rulebase.cases import MAX_CASE_BYTES
 
@@ -56,9 +57,7 @@ def _output_records(path: Path, fmt: str):
                 if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
                     raise ValueError
             except (ValueError, StopIteration):
-                raise InputError(
-                    [Problem(str(path), "this is not spor batch output: cannot resume from it", number)]
-                ) from None
+                raise InputError([Problem(str(path), Msg("batch_not_output"), number)]) from None
             yield number, offset, entry
 
 
@@ -73,7 +72,7 @@ def scan_output(path: Path, fmt: str, summary_facts) -> tuple:
         start.startswith((b'{"case": ', b'{"source": ')) if fmt == "jsonl" else start.startswith(b"source,case,")
     )
     if start and not looks_right:
-        raise InputError([Problem(str(path), "this is not spor batch output: cannot resume from it", 1)])
+        raise InputError([Problem(str(path), Msg("batch_not_output"), 1)])
     for _, offset, entry in _output_records(path, fmt):
         count, keep = count + 1, offset
         if entry.get("error"):

@@ -18,6 +18,7 @@ from contextlib import closing
 from spor.batch.decisions import Decision, DecisionCache, keyed
 from spor.batch.inputs import Record, records
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
 from spor.common.records import field, record
 from spor.inference.evaluate import Evaluator
 from spor.output.record import error_record
@@ -143,26 +144,12 @@ def _pending(items, done, done_count: int, first_input: str):
         if index < done_count:
             expected = next(done, None)
             if item.source != expected:
-                raise InputError(
-                    [
-                        Problem(
-                            item.source,
-                            f"cannot resume: record {index + 1} of the output came from "
-                            f"{expected}, not from this input",
-                        )
-                    ]
-                )
+                message = Msg("resume_wrong_record", number=index + 1, source=expected)
+                raise InputError([Problem(item.source, message)])
             continue
         yield item
     if done_count > seen:
-        raise InputError(
-            [
-                Problem(
-                    first_input,
-                    f"cannot resume: the output already holds {done_count:,} records, these inputs have {seen:,}",
-                )
-            ]
-        )
+        raise InputError([Problem(first_input, Msg("resume_too_many_records", done=done_count, seen=seen))])
 
 
 def _emit(item, key, decision, writer, summary, counted) -> None:
@@ -170,7 +157,7 @@ def _emit(item, key, decision, writer, summary, counted) -> None:
     if isinstance(decision, str):
         item = Record(
             item.source,
-            problems=[Problem(item.source, f"the inference engine failed on this case: {decision}")],
+            problems=[Problem(item.source, Msg("batch_engine_failed", detail=decision))],
             case_id=item.case.id,
         )
     elif decision is not None:

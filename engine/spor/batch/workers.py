@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from spor.batch.decisions import decide_record
 from spor.common.errors import EngineFailure, InputError, Problem
+from spor.common.messages import Msg
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -43,10 +44,11 @@ if TYPE_CHECKING:
 WINDOW = 4000  # records read ahead of the first one not yet written
 CHUNK = 250  # distinct cases sent to a worker at once
 SERVICE = 64  # records read between looks at the workers' results
-BROKEN = (
-    "a worker process of --jobs stopped unexpectedly (killed, or out of memory?); the records written so far "
-    "are complete: run again with --resume"
-)
+
+
+def _broken() -> EngineFailure:
+    """The failure that stops a run whose worker process stopped unexpectedly."""
+    return EngineFailure(Msg("batch_worker_died"))
 
 
 _STOPS = {signal.SIGINT, signal.SIGTERM}
@@ -85,14 +87,7 @@ class _Workers:
 
     def __init__(self, jobs: int, cache):
         if "fork" not in multiprocessing.get_all_start_methods():
-            raise InputError(
-                [
-                    Problem(
-                        "--jobs",
-                        "worker processes need the 'fork' start method, which this platform lacks: run without --jobs",
-                    )
-                ]
-            )
+            raise InputError([Problem("--jobs", Msg("batch_no_fork"))])
         context = multiprocessing.get_context("fork")
         self.processes: list[BaseProcess] = []
         self.tasks: list[Connection] = []
@@ -123,7 +118,7 @@ class _Workers:
         try:
             self.tasks[number].send(chunk)
         except OSError:
-            raise EngineFailure(BROKEN) from None
+            raise _broken() from None
 
     def busy(self) -> bool:
         return len(self.idle) < len(self.processes)
@@ -134,7 +129,7 @@ class _Workers:
         sentinels = {self.processes[n].sentinel: n for n in busy}
         ready = wait([self.results[n] for n in busy] + list(sentinels), timeout)
         if any(item in sentinels for item in ready):
-            raise EngineFailure(BROKEN)
+            raise _broken()
         out: list = []
         for connection in ready:
             assert isinstance(connection, Connection)  # a sentinel among them has raised above
@@ -142,7 +137,7 @@ class _Workers:
             try:
                 out += connection.recv()
             except (EOFError, OSError):
-                raise EngineFailure(BROKEN) from None
+                raise _broken() from None
             self.idle.append(number)
         return out
 

@@ -21,6 +21,7 @@ from spor.cli.common import (
 )
 from spor.cli.decisionlog import close_log, log_options, open_log
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
 
 NB = {
     "": """Diagnostiser mange saker: mapper med saksfiler, JSON Lines-filer, CSV-filer (- leser fra standard inn).
@@ -109,16 +110,14 @@ def batch(
     previous = signal.signal(signal.SIGTERM, stop)  # from the start: a stop while resuming counts is one too
     out = log = None
     try:
-        missing = [
-            Problem(str(raw), "no such file or folder") for raw in inputs if raw != "-" and not Path(raw).exists()
-        ]
+        missing = [Problem(str(raw), Msg("no_such_path")) for raw in inputs if raw != "-" and not Path(raw).exists()]
         missing += guard.empty_folders(list(inputs))
         if inputs.count("-") > 1:
-            missing.append(Problem("-", "standard input can be read once: give - once"))
+            missing.append(Problem("-", Msg("batch_stdin_twice")))
         if missing:
             raise InputError(missing)
         if resume and not out_path:
-            raise click.UsageError("--resume needs --out: the file to continue")
+            raise click.UsageError(t("batch_resume_needs_out", lang))
         target = Path(out_path) if out_path else None
         refused = guard.output_problem(target, list(inputs), fmt) if target else None
         if refused:
@@ -135,9 +134,7 @@ def batch(
             log = open_log(log_path, log_days, [*inputs, *([out_path] if out_path else [])])
         if resume and target and target.exists():
             refused = (
-                None
-                if guard.looks_like_output(target, fmt)
-                else Problem(str(target), "this is not spor batch output: cannot resume from it", 1)
+                None if guard.looks_like_output(target, fmt) else Problem(str(target), Msg("batch_not_output"), 1)
             ) or guard.resume_problem(target, record)
             if refused:
                 raise InputError([refused])
@@ -151,7 +148,9 @@ def batch(
                     guard.write_run_record(target, record)
             out = batching.open_output(target, append=bool(done_count))
         except OSError as exc:
-            raise InputError([Problem(str(out_path), f"cannot be written: {exc.strerror or exc}")]) from None
+            from spor.common.reasons import os_reason
+
+            raise InputError([Problem(str(out_path), Msg("cannot_write", detail=os_reason(exc)))]) from None
         writer = batching.WRITERS[fmt](out, rulebase, header=not done_count)
         if log_path:
             from spor.batch.logged import LoggedStream, LoggedWriter, log_done, run_id
@@ -191,10 +190,15 @@ def batch(
         except BrokenPipeError:
             raise
         except OSError as exc:  # a full disk, a file size limit: what was written is whole, and --resume goes on
-            hint = f": run again with --resume --out {out_path} when there is room" if out_path else ""
-            raise InputError(
-                [Problem(str(out_path or "<stdout>"), f"cannot be written: {exc.strerror or exc}{hint}")]
-            ) from None
+            from spor.common.reasons import os_reason
+
+            detail = os_reason(exc)
+            message = (
+                Msg("batch_cannot_write_resume", detail=detail, out=out_path)
+                if out_path
+                else Msg("cannot_write", detail=detail)
+            )
+            raise InputError([Problem(str(out_path or "<stdout>"), message)]) from None
     except KeyboardInterrupt:
         try:
             if out is not None:

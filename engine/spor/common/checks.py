@@ -1,4 +1,5 @@
-"""The catalogue's part about what the editors' commands report: ``spor check``, ``test``, ``diff``, ``graph``, ``fmt``.
+"""The catalogue's part about what the editors' commands report: ``spor check``, ``test``, ``diff``, ``graph``, ``fmt``;
+and what the inference engine cannot take, or failed on.
 
 Each entry is ``key: (nb, en)`` with the same named placeholders; the
 findings' English is what ``spor check --format json`` prints, unchanged.
@@ -179,5 +180,52 @@ CHECKS = {
     "fmt_summary": (
         "{changed} fil(er) formatert, {left} står som de er",
         "{changed} file(s) reformatted, {left} left as they are",
+    ),
+    # -- what the inference engine cannot take, and its failures (inference/network.py, session.py)
+    "engine_too_wide": (
+        "reglene {names} begynner med {width} ulike tester side om side; inferensmotoren tar høyst {limit}: "
+        "del dem med en felles første test (et ekstra utledet faktum), eller gjør 'any'-listene kortere",
+        "the rules {names} start with {width} different tests side by side; the inference engine takes at most "
+        "{limit}: split them by a common first test (an extra derived fact) or narrow the 'any' lists",
+    ),
+    "engine_too_deep": (
+        "en sak kan passere opptil {depth} tester i reglene {names} samtidig (hver regel tester også at det "
+        "utledede faktumet sitt fortsatt er ukjent, og hver 'any' legger til en egen test); inferensmotoren holder "
+        "høyst {limit} tester ventende mens den prøver en sak: konkluder færre utledede fakta side om side, gi "
+        "disse reglene en felles første test (et ekstra utledet faktum), eller gjør en 'any' som mange regler "
+        "deler, om til et utledet faktum",
+        "a case can pass up to {depth} tests of the rules {names} at once (each rule also tests that its derived "
+        "fact is still unknown, and each 'any' adds a test of its own); the inference engine keeps at most {limit} "
+        "pending while it matches a case: conclude fewer derived facts side by side, give these rules a common "
+        "first test (an extra derived fact), or turn an 'any' shared by many rules into a derived fact",
+    ),
+    "engine_rule_too_large": (
+        "betingelsen i en regel er for stor for inferensmotoren: {why}",
+        "a rule's condition is too large for the inference engine: {why}",
+    ),
+    "engine_too_many_paths": ("mer enn {limit:,} alternative veier", "more than {limit:,} alternative paths"),
+    "engine_too_many_rules": (
+        "{count:,} regler: inferensmotoren tar høyst {limit:,} i én regelbase",
+        "{count:,} rules: the inference engine takes at most {limit:,} in one rulebase",
+    ),
+    "engine_not_importable": (
+        "inferensmotoren durable-rules kan ikke importeres: {detail}",
+        "the inference engine durable-rules cannot be imported: {detail}",
+    ),
+    "engine_refused_rulebase": (
+        "inferensmotoren avviste regelbasen: {detail}",
+        "the inference engine refused the rulebase: {detail}",
+    ),
+    "engine_failed": ("inferensmotoren feilet: {detail}", "the inference engine failed: {detail}"),
+    "engine_error": ("{what} (motorfeil {code})", "{what} (engine error {code})"),
+    "engine_error_303": (
+        "regelbasen er for bred for inferensmotoren: mer enn 64 av betingelsene traff denne saken samtidig "
+        "(grensen i durable-rules, for eksempel mer enn 63 utledede fakta som er ukjente samtidig)",
+        "the rulebase is too wide for the inference engine: more than 64 of its conditions matched this case "
+        "at once (durable-rules' limit, for instance more than 63 derived facts still unknown together)",
+    ),
+    "engine_error_204": (
+        "inferensmotoren kan ikke lese en verdi i denne saken (et tall den ikke kan tolke)",
+        "the inference engine cannot read a value of this case (a number it cannot parse)",
     ),
 }

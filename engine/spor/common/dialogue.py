@@ -1,4 +1,5 @@
-"""The catalogue's part for two commands' own words: ``spor ask``'s dialogue and ``spor batch``'s summary.
+"""The catalogue's part for two commands' own words: ``spor ask``'s dialogue, and ``spor batch``'s summary, the
+problems it finds in its input records and what it refuses (an output, a resume).
 
 Each entry is ``key: (nb, en)`` with the same named placeholders;
 ``messages.text`` finds it (this part is imported when first needed).
@@ -88,5 +89,104 @@ DIALOGUE = {
     "log_not_kept": (
         "{count} avgjørelse(r) kunne ikke skrives i loggen ({error}); svarene ble gitt",
         "{count} decision(s) could not be logged ({error}); the answers were given",
+    ),
+    # -- the records of spor batch's inputs (batch/inputs.py)
+    "line_too_long": ("linjen er lengre enn {limit:,} byte", "the line is longer than {limit:,} bytes"),
+    "line_not_utf8": ("linjen er ikke UTF-8 (byte {byte})", "the line is not UTF-8 (byte {byte})"),
+    "csv_line_not_utf8": (
+        "linjen er ikke UTF-8 (byte {byte} i kolonne {column})",
+        "the line is not UTF-8 (byte {byte} at column {column})",
+    ),
+    "csv_empty": (
+        "filen er tom: ventet en overskriftsrad med navnene på fakta",
+        "the file is empty: expected a header row of fact names",
+    ),
+    "csv_header_unusable": ("overskriftsraden kan ikke brukes: {problem}", "the header cannot be used: {problem}"),
+    "csv_row_width": ("{cells} celler, overskriftsraden har {width}", "{cells} cells, the header has {width}"),
+    "csv_row_too_long": ("raden er lengre enn {limit:,} tegn", "the row is longer than {limit:,} characters"),
+    "csv_quote_not_closed": ("en celle i anførselstegn er ikke lukket", "a quoted cell is not closed"),
+    "csv_invalid": ("ikke gyldig CSV: {why}", "not valid CSV: {why}"),
+    "csv_column_twice": ("kolonnen {name!r} står to ganger", "the column {name!r} appears twice"),
+    "csv_unknown_column": (
+        "ukjent kolonne {name!r}{hint}; kjente kolonner: {known}",
+        "unknown column {name!r}{hint}; known: {known}",
+    ),
+    # -- what spor batch refuses, before and while it runs (batch/guard.py, resume.py, runner.py, workers.py, cli/)
+    "batch_stdin_twice": (
+        "standard inn kan leses én gang: gi - én gang",
+        "standard input can be read once: give - once",
+    ),
+    "batch_resume_needs_out": (
+        "--resume trenger --out: filen som skal fortsettes",
+        "--resume needs --out: the file to continue",
+    ),
+    "batch_empty_folder": (
+        "har ingen saksfiler, JSON Lines-filer eller CSV-filer (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)",
+        "holds no case, JSON Lines or CSV files (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)",
+    ),
+    "batch_out_link": (
+        "er en symbolsk lenke: spor batch skriver til en egen fil, aldri gjennom en lenke",
+        "is a symbolic link: spor batch writes to a file of its own, never through a link",
+    ),
+    "batch_out_is_input": (
+        "er også en innfil ({input}): å skrive resultatene der ville ødelegge den",
+        "is also an input ({input}): writing results there would destroy it",
+    ),
+    "batch_cannot_write_resume": (
+        "kan ikke skrives: {detail}: kjør igjen med --resume --out {out} når det er plass",
+        "cannot be written: {detail}: run again with --resume --out {out} when there is room",
+    ),
+    "batch_not_output": (
+        "dette er ikke utdata fra spor batch, så kjøringen kan ikke gjenopptas fra den",
+        "this is not spor batch output: cannot resume from it",
+    ),
+    "resume_stdin": (
+        "kan ikke gjenoppta en kjøring som leste standard inn: det den leste, er borte",
+        "cannot resume a run that read standard input: what it read is gone",
+    ),
+    "resume_no_record": (
+        "har ingen opptegnelse av kjøringen som skrev den ({record}): spor kan ikke vite om innfilene, regelbasen "
+        "eller valgene er endret, så den gjenopptas ikke; kjør uten --resume for å begynne på nytt (filen blir da "
+        "erstattet)",
+        "has no record of the run that wrote it ({record}): spor cannot tell whether the inputs, the rulebase or "
+        "the options changed, so it does not resume it; run without --resume to start again (the file is then "
+        "replaced)",
+    ),
+    "resume_record_unreadable": (
+        "opptegnelsen av kjøringen som skrev den ({record}), kan ikke leses: kjør uten --resume for å begynne på nytt",
+        "the record of the run that wrote it ({record}) cannot be read: run without --resume to start again",
+    ),
+    "resume_changed": (
+        "kan ikke gjenoppta: dette er endret siden kjøringen som skrev den: {changed}; kjør uten --resume for å "
+        "begynne på nytt",
+        "cannot resume: since the run that wrote it, these changed: {changed}; run without --resume to start again",
+    ),
+    "resume_spor_version": ("versjonen av spor", "spor's version"),
+    "resume_rulebase": ("regelbasen (eller koden til spor)", "the rulebase (or spor's code)"),
+    "resume_inputs_named": ("innfilene som er oppgitt", "the inputs named"),
+    "resume_file_changed": ("{name} (endret siden den første kjøringen)", "{name} (changed since the first run)"),
+    "resume_file_new": ("{name} (ny)", "{name} (new)"),
+    "resume_file_gone": ("{name} (borte)", "{name} (gone)"),
+    "resume_wrong_record": (
+        "kan ikke gjenoppta: post {number} i utdataene kom fra {source}, ikke fra disse innfilene",
+        "cannot resume: record {number} of the output came from {source}, not from this input",
+    ),
+    "resume_too_many_records": (
+        "kan ikke gjenoppta: utdataene har allerede {done:,} poster, disse innfilene har {seen:,}",
+        "cannot resume: the output already holds {done:,} records, these inputs have {seen:,}",
+    ),
+    "batch_engine_failed": (
+        "inferensmotoren feilet på denne saken: {detail}",
+        "the inference engine failed on this case: {detail}",
+    ),
+    "batch_no_fork": (
+        "arbeidsprosessene til --jobs trenger startmetoden 'fork', som denne plattformen mangler: kjør uten --jobs",
+        "worker processes need the 'fork' start method, which this platform lacks: run without --jobs",
+    ),
+    "batch_worker_died": (
+        "en arbeidsprosess for --jobs stoppet uventet (drept, eller tom for minne?); postene som er skrevet så "
+        "langt, er komplette: kjør igjen med --resume",
+        "a worker process of --jobs stopped unexpectedly (killed, or out of memory?); the records written so far "
+        "are complete: run again with --resume",
     ),
 }

@@ -346,4 +346,88 @@ PROBLEMS = {
         "ventet en økt-id (8-32 heksadesimale sifre)",
         "expected a session id (8-32 hexadecimal digits)",
     ),
+    # -- reading a YAML or JSON file (common/reader.py)
+    "binary_file": (
+        "dette er en binærfil (den har NUL-byte), ventet YAML- eller JSON-tekst",
+        "this is a binary file (it holds NUL bytes), expected YAML or JSON text",
+    ),
+    "text_not_utf8": (
+        "teksten er ikke UTF-8 (byte {byte}): lagre filen som UTF-8",
+        "the text is not UTF-8 (byte {byte}): save the file as UTF-8",
+    ),
+    "not_regular_file": (
+        "ikke en vanlig fil (et rør eller en enhet?): ventet en YAML- eller JSON-fil",
+        "not a regular file (a pipe or a device?): expected a YAML or JSON file",
+    ),
+    "is_a_folder": ("dette er en mappe, ventet en fil", "this is a folder, expected a file"),
+    "file_too_large": (
+        "filen er større enn {limit:,} byte, det meste denne kommandoen leser",
+        "the file is larger than {limit:,} bytes, the most this command reads",
+    ),
+    "yaml_invalid": ("ikke gyldig YAML", "not valid YAML"),
+    "bad_yaml": ("ikke gyldig YAML: {why}", "not valid YAML: {why}"),
+    "yaml_control_char": (
+        "ikke gyldig YAML: kontrolltegnet {char} er ikke tillatt i en YAML-fil",
+        "not valid YAML: the control character {char} is not allowed in a YAML file",
+    ),
+    "bad_json": ("ikke gyldig JSON: {why}", "not valid JSON: {why}"),
+    "nested_deeper_than": ("nøstet mer enn {limit} nivåer dypt", "nested more than {limit} levels deep"),
+    "nested_too_deeply": ("nøstet for dypt", "nested too deeply"),
+    "yaml_alias": (
+        "ankere og aliaser (&name / *name) er ikke tillatt: skriv verdien helt ut",
+        "anchors and aliases (&name / *name) are not allowed: write the value out in full",
+    ),
+    "yaml_tag_here": ("taggen {tag!r} er ikke tillatt her", "the tag {tag!r} is not allowed here"),
+    "yaml_tag": (
+        "taggen {tag!r} er ikke tillatt: bare enkle data leses",
+        "the tag {tag!r} is not allowed: only plain data is read",
+    ),
+    "yaml_key_not_text": (
+        "en nøkkel må være ren tekst, ikke en liste eller en tabell",
+        "a key must be plain text, not a list or a mapping",
+    ),
+    "duplicate_key_at": (
+        "nøkkelen {key!r} står to ganger (første gang på linje {line}): hver nøkkel kan stå én gang, ellers går "
+        "en av verdiene tapt",
+        "duplicate key {key!r} (first given at line {line}): each key may appear once, or one of the values would "
+        "be lost",
+    ),
+    "duplicate_key": (
+        "nøkkelen {key!r} står to ganger: hver nøkkel kan stå én gang, ellers går en av verdiene tapt",
+        "duplicate key {key!r}: each key may appear once, or one of the values would be lost",
+    ),
+    "number_too_long": (
+        "et tall med {digits:,} sifre: høyst {limit:,} leses",
+        "a number of {digits:,} digits: at most {limit:,} are read",
+    ),
+    "unpaired_surrogate": (
+        "teksten har et surrogattegn uten par (en kode som \\ud800), og det er ikke et tegn",
+        "the text holds an unpaired surrogate (an escape like \\ud800), which is not a character",
+    ),
+    # -- a request to spor serve (serve/)
+    "serve_reserved_fact": (
+        "faktumet {name!r} har samme navn som en parameter i adressen til siden i spor serve ({reserved}): "
+        "gi faktumet et annet navn for å bruke denne regelbasen der",
+        "the fact {name!r} has the name of a query parameter of spor serve's page ({reserved}): "
+        "rename the fact to serve this rulebase",
+    ),
+    "expected_one_of": ("ventet én av {choices}, fant {found}", "expected one of {choices}, found {found}"),
+    "expected_true_or_false": ("ventet true eller false, fant {found}", "expected true or false, found {found}"),
+    "serve_body_null": (
+        "innholdet er null: ventet en sak, et objekt med et 'facts'-objekt",
+        "the body is null: expected a case, an object with a 'facts' object",
+    ),
+    "serve_too_many_params": (
+        "{count} parametere i adressen; høyst {limit} leses",
+        "{count} query parameters; at most {limit} are read",
+    ),
+    "serve_value_too_long": ("en verdi på {size} tegn; høyst {limit}", "a value of {size} characters; at most {limit}"),
+    "serve_fact_twice": (
+        "{name!r} er oppgitt to ganger: hvert faktum kan besvares én gang",
+        "{name!r} is given twice: each fact may be answered once",
+    ),
+    "serve_ev_no_value": (
+        "ev nevner {name!r}, men lenken gir ingen verdi for det faktumet",
+        "ev names {name!r}, which the link gives no value for",
+    ),
 }

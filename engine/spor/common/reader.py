@@ -25,10 +25,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from spor.common.errors import InputError, Problem, shown
+from spor.common.messages import Msg
 from spor.common.records import field, record
 
 MAX_DEPTH = 64
-DUPLICATE_KEY = "each key may appear once, or one of the values would be lost"  # YAML and JSON alike
 # longer integers are refused where they are read: Python itself refuses to convert more than 4,300 digits,
 # and no value spor reads (a priority, an id) needs more than a few
 MAX_NUMBER_DIGITS = 1000
@@ -109,14 +109,11 @@ class _Guard(_Parsed):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refusal(
-                "anchors and aliases (&name / *name) are not allowed: write the value out in full",
-                event.start_mark,
-            )
+            raise _Refusal(Msg("yaml_alias"), event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refusal(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+                raise _Refusal(Msg("nested_deeper_than", limit=MAX_DEPTH), self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -164,34 +161,32 @@ class _Builder:
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise _Refusal(f"the tag {node.tag!r} is not allowed here", node.start_mark)
+                raise _Refusal(Msg("yaml_tag_here", tag=node.tag), node.start_mark)
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         if node.tag != _MAP_TAG:
-            raise _Refusal(f"the tag {node.tag!r} is not allowed here", node.start_mark)
+            raise _Refusal(Msg("yaml_tag_here", tag=node.tag), node.start_mark)
         out = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refusal("a key must be plain text, not a list or a mapping", key_node.start_mark)
+                raise _Refusal(Msg("yaml_key_not_text"), key_node.start_mark)
             key = key_node.value
             _check_text(self.doc.name, key, key_node.start_mark)
             if key in out:
                 first = self.doc.key_marks[path + (key,)]
-                raise _Refusal(
-                    f"duplicate key {key!r} (first given at line {first[0]}): {DUPLICATE_KEY}", key_node.start_mark
-                )
+                raise _Refusal(Msg("duplicate_key_at", key=key, line=first[0]), key_node.start_mark)
             self.doc.key_marks[path + (key,)] = _mark(key_node)
             out[key] = self.build(value_node, path + (key,))
         return out
 
     def _scalar(self, node, path):
         if node.tag not in _SCALAR_TAGS:
-            raise _Refusal(f"the tag {node.tag!r} is not allowed: only plain data is read", node.start_mark)
+            raise _Refusal(Msg("yaml_tag", tag=node.tag), node.start_mark)
         _check_text(self.doc.name, node.value, node.start_mark)
         self.doc.raw[path] = node.value
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return node.value
         if node.tag == "tag:yaml.org,2002:int" and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
-            raise _Refusal(str(NumberTooLong(node.value)), node.start_mark)
+            raise _Refusal(NumberTooLong(node.value).message, node.start_mark)
         return _constructor.construct_object(node)
 
 
@@ -199,17 +194,13 @@ def _decode(name: str, blob: bytes) -> str:
     if b"\x00" in blob:
         offset = blob.index(b"\x00")
         line = blob.count(b"\n", 0, offset) + 1
-        raise InputError(
-            [Problem(name, "this is a binary file (it holds NUL bytes), expected YAML or JSON text", line)]
-        )
+        raise InputError([Problem(name, Msg("binary_file"), line)])
     try:
         text = blob.decode("utf-8")  # not "utf-8-sig": its import costs start-up, and it counts errors after the BOM
     except UnicodeDecodeError as exc:
         line = blob.count(b"\n", 0, exc.start) + 1
         col = exc.start - (blob.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            [Problem(name, f"the text is not UTF-8 (byte 0x{blob[exc.start]:02x}): save the file as UTF-8", line, col)]
-        ) from None
+        raise InputError([Problem(name, Msg("text_not_utf8", byte=f"0x{blob[exc.start]:02x}"), line, col)]) from None
     return text[1:] if text.startswith("\ufeff") else text  # a BOM (Windows editors write one) is not text
 
 
@@ -220,19 +211,19 @@ def read_bytes(name: str, path, max_bytes: int = DEFAULT_MAX_BYTES, stream=None)
             blob = stream.read(max_bytes + 1)
         else:
             if Path(path).exists() and not Path(path).is_dir() and not Path(path).is_file():
-                raise InputError(
-                    [Problem(name, "not a regular file (a pipe or a device?): expected a YAML or JSON file")]
-                )
+                raise InputError([Problem(name, Msg("not_regular_file"))])
             with open(path, "rb") as handle:
                 blob = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError([Problem(name, "no such file")]) from None
+        raise InputError([Problem(name, Msg("no_such_file"))]) from None
     except IsADirectoryError:
-        raise InputError([Problem(name, "this is a folder, expected a file")]) from None
+        raise InputError([Problem(name, Msg("is_a_folder"))]) from None
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
+        from spor.common.reasons import os_reason
+
+        raise InputError([Problem(name, Msg("cannot_read", detail=os_reason(exc)))]) from None
     if len(blob) > max_bytes:
-        raise InputError([Problem(name, f"the file is larger than {max_bytes:,} bytes, the most this command reads")])
+        raise InputError([Problem(name, Msg("file_too_large", limit=max_bytes))])
     return blob
 
 
@@ -242,7 +233,7 @@ def parse(name: str, blob: bytes, *, as_json: bool = False) -> Document:
     if not as_json:
         return _parse_yaml(name, text)
     data, duplicate = _parse_json(name, text)
-    unplaced = InputError([Problem(name, str(DuplicateKey(duplicate)))]) if duplicate is not None else None
+    unplaced = InputError([Problem(name, DuplicateKey(duplicate).message)]) if duplicate is not None else None
     try:
         doc = _parse_yaml(name, text)  # the same document, read again for line and column
     except InputError as exc:
@@ -270,24 +261,16 @@ def _parse_yaml(name: str, text: str) -> Document:
         raise InputError([Problem(name, exc.message, exc.mark.line + 1, exc.mark.column + 1)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "not valid YAML"
+        what = exc.problem or exc.context or Msg("yaml_invalid")
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError([Problem(name, f"not valid YAML: {what}", line, col)]) from None
+        raise InputError([Problem(name, Msg("bad_yaml", why=what), line, col)]) from None
     except yaml.reader.ReaderError as exc:  # a control character the YAML spec forbids
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    f"not valid YAML: the control character U+{exc.character:04X} is not allowed in a YAML file",
-                    line,
-                    col,
-                )
-            ]
-        ) from None
+        char = f"U+{exc.character:04X}"
+        raise InputError([Problem(name, Msg("yaml_control_char", char=char), line, col)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(name, f"not valid YAML: {exc}")]) from None
+        raise InputError([Problem(name, Msg("bad_yaml", why=str(exc)))]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -298,7 +281,8 @@ class DuplicateKey(ValueError):
     """A JSON object names a key twice (``json`` would silently keep the last value)."""
 
     def __init__(self, key: str):
-        super().__init__(f"duplicate key {key!r}: {DUPLICATE_KEY}")
+        self.message = Msg("duplicate_key", key=key)  # its English is the exception's text
+        super().__init__(self.message)
         self.key = key
 
 
@@ -307,7 +291,8 @@ class NumberTooLong(ValueError):
 
     def __init__(self, written: str):
         digits = sum(c.isdigit() for c in written)
-        super().__init__(f"a number of {digits:,} digits: at most {MAX_NUMBER_DIGITS:,} are read")
+        self.message = Msg("number_too_long", digits=digits, limit=MAX_NUMBER_DIGITS)  # its English is its text
+        super().__init__(self.message)
 
 
 def bounded_int(written: str) -> int:
@@ -337,11 +322,13 @@ def _parse_json(name: str, text: str) -> tuple:
         found = re.search(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}", text)
         at = found.start() if found else 0
         line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-        raise InputError([Problem(name, str(exc), line, column)]) from None
+        raise InputError([Problem(name, exc.message, line, column)]) from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+        from spor.common.reasons import json_reason
+
+        raise InputError([Problem(name, Msg("bad_json", why=json_reason(exc.msg)), exc.lineno, exc.colno)]) from None
     except RecursionError:
-        raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
+        raise InputError([Problem(name, Msg("nested_deeper_than", limit=MAX_DEPTH))]) from None
     return data, None
 
 
@@ -351,7 +338,7 @@ def check_plain(name: str, data) -> None:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")])
+            raise InputError([Problem(name, Msg("nested_deeper_than", limit=MAX_DEPTH))])
         if isinstance(item, dict):
             for key, value in item.items():
                 _check_text(name, key)
@@ -366,7 +353,7 @@ def _check_text(name: str, text: str, mark=None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        message = "the text holds an unpaired surrogate (an escape like \\ud800), which is not a character"
+        message = Msg("unpaired_surrogate")
         if mark is not None:
             raise _Refusal(message, mark) from None
         raise InputError([Problem(name, message)]) from None

@@ -15,6 +15,7 @@ import json
 from collections import Counter
 
 from spor.common.errors import Problem
+from spor.common.messages import Msg
 from spor.inference.compiler import MAX_SIBLINGS, TooWide, rule_expression
 from spor.rulebase.joiner import Extension, Joiner
 
@@ -115,7 +116,7 @@ def _paths(expr) -> list:
         for part in expr["$and"]:
             out = [a + b for a in out for b in _paths(part)]
             if len(out) > MAX_PATHS:
-                raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
+                raise TooWide(Msg("engine_too_many_paths", limit=MAX_PATHS))
         return out
     if isinstance(expr, dict) and set(expr) == {"$or"}:
         # the engine joins an $or's alternatives in a node of its own (rete.c createForwardAlpha), never shared with
@@ -123,7 +124,7 @@ def _paths(expr) -> list:
         join = json.dumps({FORWARD: next(_FORWARDS)})
         out = [p + (join,) for part in expr["$or"] for p in _paths(part)]
         if len(out) > MAX_PATHS:
-            raise TooWide(f"more than {MAX_PATHS:,} alternative paths")
+            raise TooWide(Msg("engine_too_many_paths", limit=MAX_PATHS))
         return out
     return [(json.dumps(expr, sort_keys=True),)]
 
@@ -148,31 +149,19 @@ class EngineLimits(Extension):
             width, owners = fan_out(rules, built)
             depth, pending_owners = deepest(rules, built)
         except TooWide as exc:
-            joiner.problems.append(
-                Problem(str(joiner.folder), f"a rule's condition is too large for the inference engine: {exc}")
-            )
+            joiner.problems.append(Problem(str(joiner.folder), Msg("engine_rule_too_large", why=exc.args[0])))
             return
         if width > MAX_SIBLINGS:
             joiner.network_problem(
                 rules,
                 owners,
-                lambda names: (
-                    f"the rules {names} start with {width} different "
-                    f"tests side by side; the inference engine takes at most {MAX_SIBLINGS}: split them by a common "
-                    "first test (an extra derived fact) or narrow the 'any' lists"
-                ),
+                lambda names: Msg("engine_too_wide", names=names, width=width, limit=MAX_SIBLINGS),
             )
         if depth > MAX_PENDING:
             joiner.network_problem(
                 rules,
                 pending_owners,
-                lambda names: (
-                    f"a case can pass up to {depth} tests of the rules {names} at once (each rule also tests "
-                    "that its derived fact is still unknown, and each 'any' adds a test of its own); the inference "
-                    f"engine keeps at most {MAX_PENDING} pending while it matches a case: conclude fewer derived facts "
-                    "side by side, give these rules a common first test (an extra derived fact), or turn an 'any' "
-                    "shared by many rules into a derived fact"
-                ),
+                lambda names: Msg("engine_too_deep", depth=depth, names=names, limit=MAX_PENDING),
             )
 
 

@@ -32,6 +32,7 @@ import json
 import threading
 
 from spor.common.errors import EngineFailure, InputError, Problem
+from spor.common.messages import Msg
 from spor.common.records import record
 from spor.inference.compiler import ALIAS, CASE_KEY, MAX_ENGINE_RULES, compile_rulebase, rule_name, snapshot_key
 from spor.rulebase.conditions import facts_read
@@ -52,7 +53,7 @@ def _engine():
     try:
         import durable_rules_engine as engine
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise EngineFailure(f"the inference engine durable-rules cannot be imported: {exc}") from None
+        raise EngineFailure(Msg("engine_not_importable", detail=str(exc))) from None
     return engine
 
 
@@ -92,20 +93,17 @@ class Firing:
     saw: dict
 
 
-# what durable-rules' numbered errors mean, where a rulebase or a case can cause them (src/rules/rules.h)
-_ENGINE_ERRORS = {
-    "303": "the rulebase is too wide for the inference engine: more than 64 of its conditions matched this case "
-    "at once (durable-rules' limit, for instance more than 63 derived facts still unknown together)",
-    "204": "the inference engine cannot read a value of this case (a number it cannot parse)",
-}
+# durable-rules' numbered errors that a rulebase or a case can cause (src/rules/rules.h); the catalogue's
+# engine_error_<code> says what each means
+_ENGINE_ERRORS = ("303", "204")
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception) -> Msg:
     """The message for an error the engine raised while running a case."""
     code = str(exc).rsplit("error code: ", 1)[-1].strip() if "error code: " in str(exc) else None
     if code in _ENGINE_ERRORS:
-        return f"{_ENGINE_ERRORS[code]} (engine error {code})"
-    return f"the inference engine failed: {type(exc).__name__}: {exc}"
+        return Msg("engine_error", what=Msg(f"engine_error_{code}"), code=code)
+    return Msg("engine_failed", detail=f"{type(exc).__name__}: {exc}")
 
 
 class Session:
@@ -113,15 +111,8 @@ class Session:
 
     def __init__(self, rulebase: Rulebase):
         if len(rulebase.rules) > MAX_ENGINE_RULES:
-            raise InputError(
-                [
-                    Problem(
-                        rulebase.folder,
-                        f"{len(rulebase.rules):,} rules: the inference engine takes at "
-                        f"most {MAX_ENGINE_RULES:,} in one rulebase",
-                    )
-                ]
-            )
+            message = Msg("engine_too_many_rules", count=len(rulebase.rules), limit=MAX_ENGINE_RULES)
+            raise InputError([Problem(rulebase.folder, message)])
         self._c = _engine()
         self.rulebase = rulebase
         self.limit = len(rulebase.rules) + 1  # each rule fires at most once per case (its target guard)
@@ -144,7 +135,8 @@ class Session:
                 self._handle = self._c.create_ruleset(self.name, _encode(definition))
                 self._prime()
             except Exception as exc:
-                raise EngineFailure(f"the inference engine refused the rulebase: {type(exc).__name__}: {exc}") from None
+                message = Msg("engine_refused_rulebase", detail=f"{type(exc).__name__}: {exc}")
+                raise EngineFailure(message) from None
 
     def _prime(self) -> None:
         """Run the priming rule's action once, so that deleting a state that ran none is safe."""

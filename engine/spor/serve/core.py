@@ -19,6 +19,7 @@ from pathlib import Path
 from spor.batch.decisions import DecisionCache
 from spor.batch.writers import JsonlWriter
 from spor.common.errors import InputError, Problem
+from spor.common.messages import Msg
 from spor.common.records import field, record
 from spor.inference.evaluate import Evaluator
 from spor.rulebase.cases import Normaliser
@@ -77,15 +78,9 @@ def open_service(rules_dir: str | None = None) -> Service:
     rulebase = loaded.rulebase
     clashes = [name for name in RESERVED if name in rulebase.facts]
     if clashes:
+        reserved = ", ".join(RESERVED)
         raise InputError(
-            [
-                Problem(
-                    rulebase.folder,
-                    f"the fact {name!r} has the name of a query parameter of spor serve's page "
-                    f"({', '.join(RESERVED)}): rename the fact to serve this rulebase",
-                )
-                for name in clashes
-            ]
+            [Problem(rulebase.folder, Msg("serve_reserved_fact", name=name, reserved=reserved)) for name in clashes]
         )
     evaluator = Evaluator(rulebase)
     evaluator.evaluate({})  # compile and run the engine once: a worker that answers is ready

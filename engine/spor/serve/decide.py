@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from spor.common.errors import InputError
-from spor.common.messages import LANGS
+from spor.common.messages import LANGS, Msg
 from spor.common.reader import Document, parse, unique_pairs
 from spor.rulebase.cases import MAX_CASE_BYTES, Case, case_from_document
 from spor.serve.core import REQUEST, Failed, Refused, Service, log_failure
@@ -63,15 +63,16 @@ def _read(service: Service, doc: Document, lang: str) -> tuple:
         problems = []
         lang = data.get("lang", lang)
         if lang not in LANGS:
-            problems.append(doc.problem(("lang",), f"expected one of {', '.join(LANGS)}, found {data['lang']!r}"))
+            message = Msg("expected_one_of", choices=", ".join(LANGS), found=repr(data["lang"]))
+            problems.append(doc.problem(("lang",), message))
         explain = data.get("explain", False)
         if not isinstance(explain, bool):
-            problems.append(doc.problem(("explain",), f"expected true or false, found {json.dumps(explain)}"))
+            problems.append(doc.problem(("explain",), Msg("expected_true_or_false", found=json.dumps(explain))))
         if problems:
             raise InputError(problems)
         doc = Document(doc.name, {k: v for k, v in data.items() if k not in OPTIONS}, doc.marks, doc.key_marks, doc.raw)
     elif doc.data is None:
-        raise InputError([doc.problem((), "the body is null: expected a case, an object with a 'facts' object")])
+        raise InputError([doc.problem((), Msg("serve_body_null"))])
     case = case_from_document(doc, service.normaliser, default_id=REQUEST)
     return case, lang, explain
 

@@ -87,14 +87,15 @@ def read_state(service: Service, params: list, control: tuple = (), lang: str = 
     rb, problems = service.rulebase, []
     state, seen, evidence = State(lang=lang), set(), ""  # ``lang``: when the link names none (serve --lang)
     if len(params) > MAX_PARAMS:
-        raise Refused.one(400, f"{len(params)} query parameters; at most {MAX_PARAMS} are read", ("query",))
+        raise Refused.one(400, Msg("serve_too_many_params", count=len(params), limit=MAX_PARAMS), ("query",))
     for name, raw in params:
         where = ("query", name)
         if len(raw) > MAX_TEXT:
-            problems.append(Problem(REQUEST, f"a value of {len(raw)} characters; at most {MAX_TEXT}", path=where))
+            problems.append(Problem(REQUEST, Msg("serve_value_too_long", size=len(raw), limit=MAX_TEXT), path=where))
         elif name == "lang":
             if raw not in LANGS:
-                problems.append(Problem(REQUEST, f"expected one of {', '.join(LANGS)}, found {raw!r}", path=where))
+                message = Msg("expected_one_of", choices=", ".join(LANGS), found=repr(raw))
+                problems.append(Problem(REQUEST, message, path=where))
             state.lang = raw
         elif name == "ev":
             evidence = raw
@@ -105,11 +106,12 @@ def read_state(service: Service, params: list, control: tuple = (), lang: str = 
         elif name in control:
             continue
         elif name not in rb.facts:
-            from spor.common.suggest import closest
+            from spor.common.reasons import did_you_mean
 
-            problems.append(Problem(REQUEST, f"unknown fact {name!r}{closest(name, rb.facts)}", path=where))
+            message = Msg("unknown_fact", name=name, hint=did_you_mean(name, rb.facts))
+            problems.append(Problem(REQUEST, message, path=where))
         elif name in seen:
-            problems.append(Problem(REQUEST, f"{name!r} is given twice: each fact may be answered once", path=where))
+            problems.append(Problem(REQUEST, Msg("serve_fact_twice", name=name), path=where))
         else:
             seen.add(name)
             if raw == "":
@@ -123,9 +125,7 @@ def read_state(service: Service, params: list, control: tuple = (), lang: str = 
     known = state.known()
     for name in filter(None, evidence.split(",")):
         if name not in known:
-            problems.append(
-                Problem(REQUEST, f"ev names {name!r}, which the link gives no value for", path=("query", "ev"))
-            )
+            problems.append(Problem(REQUEST, Msg("serve_ev_no_value", name=name), path=("query", "ev")))
         elif name not in state.evidence:
             state.evidence.append(name)
     if state.lang not in LANGS:
