@@ -579,3 +579,19 @@ def test_serve_lang_is_the_page_and_api_language_when_a_request_names_none():
             assert f'<html lang="{other}"' in client.get(f"/?lang={other}").text  # a link's own lang wins
             verdict = client.post("/api/v1/decide", json=facts).json()["verdict"]
             assert ("recipient" in verdict) == (lang == "en") and ("mottaker" in verdict) == (lang == "nb")
+
+
+def test_an_engine_failure_is_said_in_the_commands_language(monkeypatch):
+    """The engine failing on a case (exit 3) is said as every problem is: in nb or en, prefix included."""
+    from spor.common.errors import EngineFailure
+    from spor.inference.evaluate import Evaluator
+
+    def fails(self, facts, **details):
+        raise EngineFailure(Msg("engine_error_204"))
+
+    monkeypatch.setattr(Evaluator, "evaluate", fails)
+    case = str(EXAMPLES / "payroll-was-it-sent.yaml")
+    nb, en = spor("run", "--lang", "nb", case), spor("run", "--lang", "en", case)
+    assert nb.exit_code == en.exit_code == 3
+    assert "spor: feil: inferensmotoren kan ikke lese en verdi i denne saken" in nb.output
+    assert "spor: error: the inference engine cannot read a value of this case" in en.output

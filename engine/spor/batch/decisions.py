@@ -192,7 +192,7 @@ def decide_record(cache: DecisionCache, item, key=None):
     try:
         return cache.lookup(cache.key(item.case.facts) if key is None else key, item.case.facts)
     except EngineFailure as exc:
-        return str(exc)
+        return exc.message  # a catalogue message: worded in the output's language where it is read
 
 
 def keyed(cache: DecisionCache, items):

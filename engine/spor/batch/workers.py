@@ -78,7 +78,7 @@ def _serve(cache, tasks, results, parent) -> None:
             try:
                 out.append((key, cache.decide(facts)))
             except EngineFailure as exc:
-                out.append((key, str(exc)))
+                out.append((key, exc.message))  # a Msg pickles as its key and parameters
         results.send(out)
 
 

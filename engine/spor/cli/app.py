@@ -13,8 +13,18 @@ import sys
 import click
 
 from spor import python_supported, unsupported_python_message
-from spor.cli.common import EXIT_CLOSED_PIPE, EXIT_INPUT, EXIT_INTERNAL, EXIT_KEY, EXIT_OK, say_problems
-from spor.common.errors import EngineFailure, InputError
+from spor.cli.common import (
+    EXIT_CLOSED_PIPE,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_KEY,
+    EXIT_OK,
+    current_lang,
+    say_problems,
+)
+from spor.common.errors import EngineFailure, InputError, printable
+from spor.common.messages import Words
+from spor.common.messages import text as t
 
 # each verb's module and command; a module is imported only when its verb runs (or --help lists them all),
 # so that one command does not pay for the others' imports at start-up
@@ -54,7 +64,10 @@ class SporGroup(click.Group):
             say_problems(exc.problems)
             ctx.exit(EXIT_INPUT)
         except EngineFailure as exc:
-            click.echo(f"spor: error: {exc}", err=True)
+            lang = current_lang()
+            message = exc.message
+            worded = message.text(lang) if isinstance(message, Words) else message
+            click.echo(f"spor: {t('severity_error', lang)}: {printable(worded)}", err=True)
             ctx.exit(EXIT_INTERNAL)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

@@ -3,5 +3,5 @@
 from spor.common.lazy import submodules
 
 # its public modules, each imported when first used, so that a command starts fast
-__all__ = ["errors", "files", "lazy", "messages", "reader", "records", "resources", "schemas", "suggest"]
+__all__ = ["errors", "files", "lazy", "messages", "reader", "records", "resources", "schemas"]
 __getattr__ = submodules(__name__, __all__)

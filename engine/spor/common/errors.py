@@ -121,6 +121,12 @@ class InputError(Exception):
 class EngineFailure(Exception):
     """The inference engine itself failed on a case (not the user's input)."""
 
+    @property
+    def message(self) -> str:
+        """What failed as it was given: a catalogue message (``Msg``, worded in the reader's language; as a
+        ``str``, English) or text."""
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
+
 
 def shown(path) -> str:
     """A path as one line of text that can be written anywhere: a byte of a file name that is not UTF-8 shows
