@@ -129,23 +129,53 @@ def test_the_cache_folder_is_pruned(tmp_path, monkeypatch):
 def test_an_extension_section_read_back_from_the_cache_is_read_when_asked_for(tmp_path, monkeypatch):
     """A rulebase read back from the cache reads its evidence section only when asked for (``spor run`` of a case
     without evidence never is): the same spec as a load from the files, by every way of reading the mapping."""
+    import json
+
     from spor.evidence.spec import evidence_spec
     from spor.rulebase.model import Sections
 
     monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
     first = load(NEWSLETTER).rulebase
     second = load(NEWSLETTER).rulebase
-    assert isinstance(second.extensions, Sections) and second.extensions.readers  # not read yet
-    assert "evidence" in second.extensions and len(second.extensions) == 1
+    assert isinstance(second.extensions, Sections) and not second.extensions.read  # not read yet
+    assert "evidence" in second.extensions and len(second.extensions) == 1 and list(second.extensions) == ["evidence"]
     spec, again = evidence_spec(first), evidence_spec(second)
-    assert not second.extensions.readers  # read once, now kept
+    assert second.extensions.read == {"evidence": again}  # read once, now kept
+    assert evidence_spec(second) is again
     assert spec.codes.keys() == again.codes.keys() and spec.events.ranks == again.events.ranks
     assert [m.side for m in spec.codes.values()] == [m.side for m in again.codes.values()]
     third = load(NEWSLETTER).rulebase
     assert list(third.extensions.items())[0][1].codes.keys() == spec.codes.keys()
+    assert load(NEWSLETTER).rulebase.extensions != {}  # compared by what it holds, read first
+    with pytest.raises(TypeError):
+        json.dumps(load(NEWSLETTER).rulebase.extensions)  # not silently "{}"
 
 
-def test_a_section_that_reports_a_problem_when_read_late_says_so():
+def test_threads_asking_for_a_section_at_once_all_get_it(tmp_path, monkeypatch):
+    """spor serve reads uploads in worker threads: none may see the section missing while another reads it."""
+    import threading
+
+    from spor.evidence.spec import NONE, evidence_spec
+
+    monkeypatch.setenv("SPOR_CACHE_DIR", str(tmp_path / "cache"))
+    load(NEWSLETTER)
+    for _ in range(30):
+        rulebase = load(NEWSLETTER).rulebase
+        start, got = threading.Barrier(4), []
+
+        def ask(rulebase=rulebase, start=start, got=got):
+            start.wait()
+            got.append(evidence_spec(rulebase))
+
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(got) == 4 and all(spec is not NONE and spec.codes for spec in got)
+
+
+def test_a_section_that_reports_a_problem_when_read_late_says_so_every_time():
     from spor.rulebase.model import Sections
 
     problems: list = []
@@ -155,6 +185,7 @@ def test_a_section_that_reports_a_problem_when_read_late_says_so():
         return None
 
     sections = Sections({"x": reader}, problems)
-    with pytest.raises(InputError):
-        sections.get("x")
+    for _ in range(2):
+        with pytest.raises(InputError):
+            sections.get("x")
     assert sections.get("y", 5) == 5 and "y" not in sections

@@ -8,7 +8,7 @@ reports can point back at it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from spor.common.errors import InputError
@@ -135,7 +135,7 @@ class Rulebase:
     files: tuple = ()
     origins: dict = field(default_factory=dict)  # ("section", "§1") -> Origin
     references: dict = field(default_factory=dict)  # "RFC 3463" -> Text: sources beyond the article
-    extensions: dict = field(default_factory=dict)  # section name -> what an Extension read from it (``Sections``)
+    extensions: Mapping = field(default_factory=dict)  # section name -> what an Extension read from it (``Sections``)
     rules_for: dict = field(default_factory=dict)  # target -> [Rule]
 
     def __post_init__(self):
@@ -150,53 +150,45 @@ class Rulebase:
         return value.label.get(lang) if value else str(value_id)
 
 
-class Sections(dict):
-    """A rulebase's extension sections, each read when first asked for.
+class Sections(Mapping):
+    """A rulebase's extension sections (``Rulebase.extensions``), each read when first asked for.
 
     For a rulebase read back from the cache, whose files passed every check
     when they were cached: ``spor run`` of a case without evidence never
-    reads the evidence section (about 1 ms of its start-up). Any way of
-    reading the mapping reads what it needs first.
+    reads the evidence section (about 1 ms of its start-up). A read-only
+    mapping, not a dict: every way of reading it (``get``, ``in``, ``==``,
+    iterating) reads what it needs first, and what a dict would do silently
+    on the unread part (``json.dumps``, ``copy``, ``setdefault``) fails
+    loudly. Safe across threads (``spor serve`` reads uploads in worker
+    threads): a section is kept once read; two threads asking at once may
+    both read it, and get equal specs. A reader that fails fails again the
+    next time it is asked.
     """
 
     def __init__(self, readers: dict[str, Callable[[], Any]], problems: list):
-        super().__init__()
         self.readers, self.problems = readers, problems  # the loader's list, where a reader reports
+        self.read: dict[str, Any] = {}
 
-    def __missing__(self, key: str) -> Any:
-        if key not in self.readers:
-            raise KeyError(key)
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.read[key]
+        except KeyError:
+            pass
+        reader = self.readers[key]  # KeyError: no such section
         before = len(self.problems)
-        value = self[key] = self.readers.pop(key)()
+        value = reader()
         if len(self.problems) > before:  # never for files that passed every check; said if it happens
             raise InputError(self.problems[before:])
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        return self.read.setdefault(key, value)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.readers or super().__contains__(key)
-
-    def _all(self) -> None:
-        for key in list(self.readers):
-            self[key]
+        return key in self.readers
 
     def __iter__(self) -> Iterator[str]:
-        self._all()
-        return super().__iter__()
+        return iter(self.readers)
 
     def __len__(self) -> int:
-        return len(self.readers) + super().__len__()
+        return len(self.readers)
 
-    def keys(self):
-        self._all()
-        return super().keys()
-
-    def values(self):
-        self._all()
-        return super().values()
-
-    def items(self):
-        self._all()
-        return super().items()
+    def __repr__(self) -> str:
+        return f"Sections({sorted(self.readers)}, read: {sorted(self.read)})"
