@@ -214,30 +214,69 @@ def test_a_batch_of_json_lines_imports_no_analysis_tempfile_or_csv(tmp_path):
 
 
 def test_what_a_batch_remembers_is_bounded(rulebase, monkeypatch):
-    """Keys of facts (DecisionCache.MAX_SHARED), facts read before (Normaliser.MAX_SEEN) and lines' tails
-    (JsonlWriter.MAX_TAILS) stop growing at their bounds; what comes after is made again, the same."""
+    """Keys of facts (DecisionCache.MAX_SHARED, MAX_KEY_PAIRS), facts read before (Normaliser.MAX_SEEN,
+    MAX_SEEN_PAIRS) and lines' tails (JsonlWriter.MAX_TAILS, MAX_TAIL_CHARS) stop growing at their bounds; what
+    comes after is made again, the same."""
     import io
 
     from spor.batch.writers import JsonlWriter
 
-    monkeypatch.setattr(DecisionCache, "MAX_SHARED", 5)
-    monkeypatch.setattr(Normaliser, "MAX_SEEN", 3)
-    monkeypatch.setattr(JsonlWriter, "MAX_TAILS", 4)
-    cache, normaliser = DecisionCache(Evaluator(rulebase), "en"), Normaliser(rulebase)
-    stream = io.StringIO()
-    writer = JsonlWriter(stream, rulebase)
     inputs_ = [(f.id, list(f.value_ids())) for f in rulebase.facts.values() if not f.derived]
     rng = random.Random(4)
-    seen = []
-    for i in range(40):
+    combinations = []
+    while len(combinations) < 12:
         facts = {name: rng.choice(values) for name, values in inputs_[:4]}
-        case = normaliser.known_case({"id": f"c{i}", "facts": facts}, f"s:{i}")
-        if i >= 3 and tuple(facts.items()) not in seen:
-            assert case is None  # past its bound the normaliser remembers nothing new: the general path reads it
-        seen.append(tuple(facts.items()))
+        if facts not in combinations:
+            combinations.append(facts)
+    for bounds in ({"shared": 5, "seen": 3, "tails": 4}, {"pairs": 4 * 4, "chars": 3 * 2500}):
+        monkeypatch.setattr(DecisionCache, "MAX_SHARED", bounds.get("shared", 20_000))
+        monkeypatch.setattr(DecisionCache, "MAX_KEY_PAIRS", bounds.get("pairs", 50_000))
+        monkeypatch.setattr(Normaliser, "MAX_SEEN", bounds.get("seen", 20_000))
+        monkeypatch.setattr(Normaliser, "MAX_SEEN_PAIRS", bounds.get("pairs", 50_000))
+        monkeypatch.setattr(JsonlWriter, "MAX_TAILS", bounds.get("tails", 20_000))
+        monkeypatch.setattr(JsonlWriter, "MAX_TAIL_CHARS", bounds.get("chars", 16 << 20))
+        cache, normaliser = DecisionCache(Evaluator(rulebase), "en"), Normaliser(rulebase)
+        stream = io.StringIO()
+        writer = JsonlWriter(stream, rulebase)
+        normalised = []
+        monkeypatch.setattr(
+            normaliser, "facts", lambda *a, real=normaliser.facts, calls=normalised: calls.append(1) or real(*a)
+        )
+        for i in range(48):
+            facts = combinations[i % 12]
+            case = normaliser.known_case({"id": f"c{i}", "facts": facts}, f"s:{i}")
+            assert case is not None and case.facts == facts  # remembered or not, the same case
+            key = cache.key(facts)
+            assert key == "".join(code[facts.get(name)] for name, code in cache.codes)
+            writer.decision(Case(f"c{i}", f"s:{i}", facts), f"s:{i}", cache.lookup(key, facts), key)
+        kept = 5 if "shared" in bounds else 4  # the first five keys, or as many as 16 facts hold
+        assert len(cache.keys) == kept and cache.key_pairs == 4 * kept
+        remembered = 3 if "seen" in bounds else 4  # the others are normalised each time they come
+        assert len(normalised) == remembered + (12 - remembered) * 4
+        assert len(writer.tails) <= bounds.get("tails", 12)
+        last = max(len(tail) for _, tail in writer.tails.values())  # the one that went over the length
+        assert writer.tail_chars - last < bounds.get("chars", 16 << 20) and len(writer.tails) < 12
+        lines = stream.getvalue().splitlines()
+        assert len(lines) == 48 and all(json.loads(line)["case"] == f"c{i}" for i, line in enumerate(lines))
+
+
+def test_each_result_line_is_written_in_one_call(rulebase):
+    """A stop (Ctrl-C, SIGTERM) lands between two calls, never inside one: a line written in two parts could be
+    cut in half at the end of an interrupted run."""
+    from spor.batch.writers import JsonlWriter
+
+    calls: list[bytes] = []
+
+    class Raw:
+        def write(self, data: bytes) -> int:
+            calls.append(bytes(data))
+            return len(data)
+
+    cache = DecisionCache(Evaluator(rulebase), "en")
+    writer = JsonlWriter(None, rulebase)
+    writer.raw = Raw()
+    for i in range(6):
+        facts = {"concern": "sent", "module": "lonn" if i % 2 else "faktura"}
         key = cache.key(facts)
-        assert key == "".join(code[facts.get(name)] for name, code in cache.codes)
         writer.decision(Case(f"c{i}", f"s:{i}", facts), f"s:{i}", cache.lookup(key, facts), key)
-    assert len(cache.keys) <= 5 and len(writer.tails) <= 4
-    lines = stream.getvalue().splitlines()
-    assert len(lines) == 40 and all(json.loads(line)["case"] == f"c{i}" for i, line in enumerate(lines))
+    assert len(calls) == 6 and all(call.endswith(b"\n") and call.count(b"\n") == 1 for call in calls)

@@ -79,11 +79,13 @@ class DecisionCache:
     """
 
     MAX_SHARED = 20_000  # distinct pieces, and distinct decisions, kept for sharing; beyond, new ones are not shared
+    MAX_KEY_PAIRS = 50_000  # facts in all over the keys remembered (``key``): at most about 6 MB
 
     def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
         self.evaluator, self.lang, self.size, self.keep_data = evaluator, lang, size, keep_data
         self.entries: dict = {}
         self.keys: dict = {}  # a case's facts as (name, value) pairs, in their order -> their key
+        self.key_pairs = 0  # facts in all, over what ``keys`` holds (at most MAX_KEY_PAIRS)
         self.shared: dict = {}  # piece -> the same piece, kept once
         self.decisions: dict = {}  # a decision's parts -> the one Decision with them
         self.counted = evaluator.rulebase.summary
@@ -112,8 +114,9 @@ class DecisionCache:
             key = "".join([code[get(name)] for name, code in self.codes])
         except KeyError:
             return tuple(get(name) for name in self.names)
-        if pairs is not None and len(self.keys) < self.MAX_SHARED:
+        if pairs is not None and len(self.keys) < self.MAX_SHARED and self.key_pairs + len(pairs) <= self.MAX_KEY_PAIRS:
             self.keys[pairs] = key  # only values of the domain (text) are remembered: 1 and True never meet here
+            self.key_pairs += len(pairs)
         return key
 
     def get(self, facts: dict) -> Decision:

@@ -21,7 +21,7 @@ from spor.rulebase.cases import CASE_SUFFIXES, MAX_CASE_BYTES, Case, Normaliser,
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 ID_START = '{"id": "'  # how a JSON Lines record written by json.dumps starts, with a text id
-MAX_SEEN_LINES, MAX_SEEN_REST = 10_000, 1024  # lines remembered per file, and their length after the id: <= 10 MiB
+MAX_SEEN_LINES, MAX_SEEN_REST = 5_000, 1024  # lines remembered per file, their length after the id: ~10 MB with facts
 STDIN, STDIN_NAME = "-", "<stdin>"  # an input of "-" is JSON Lines read from standard input
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 ALL_SUFFIXES = (*CASE_SUFFIXES, *JSONL_SUFFIXES, ".csv")
@@ -111,7 +111,8 @@ def _lines(path: Path):
 
 class SeenLines:
     """The cases of one JSON Lines file's lines, by each line's text after its id (``_jsonl``), bounded:
-    at most MAX_SEEN_LINES lines of at most MAX_SEEN_REST characters (10 MiB); others are not remembered."""
+    at most MAX_SEEN_LINES lines of at most MAX_SEEN_REST characters (with their facts, about 10 MB); others are
+    not remembered."""
 
     def __init__(self) -> None:
         self.cases: dict = {}  # text after the id -> (facts, title, notes)

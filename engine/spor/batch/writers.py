@@ -31,12 +31,15 @@ class JsonlWriter:
 
     needs_data = False  # writes a decision's JSON pieces, not its data
 
-    MAX_TAILS = 20_000  # lines' tails kept; beyond, a tail is made again for each record (memory stays flat)
+    # lines' tails kept, and their length in all (a tail is about 3 KB: 20,000 of them were 68 MB); beyond either, a
+    # tail is made again for each record (memory stays flat)
+    MAX_TAILS, MAX_TAIL_CHARS = 20_000, 16 << 20
 
     def __init__(self, stream, rulebase, header=True):
         self.stream = stream
         self.raw = utf8_bytes_under(stream)  # where a line may go as UTF-8 bytes, the same as text to ``stream``
         self.tails: dict = {}  # key of a record's facts -> (its Decision, the line after the record's own fields)
+        self.tail_chars = 0  # their length in all
         self.names = tuple(rulebase.facts)
         self.pairs = {
             name: {value: f"{encode_string(name)}: {encode_string(value)}" for value in fact.value_ids()}
@@ -56,12 +59,12 @@ class JsonlWriter:
             )
             if self.raw is not None:
                 tail = tail.encode("utf-8")  # encoded once, not for every record that repeats it
-            if key is not None and len(self.tails) < self.MAX_TAILS:
+            if key is not None and len(self.tails) < self.MAX_TAILS and self.tail_chars < self.MAX_TAIL_CHARS:
                 self.tails[key] = (decision, tail)
+                self.tail_chars += len(tail)
         head = record_head(case.id, source, case.title, case.notes)
         if self.raw is not None:
-            self.raw.write(head.encode("utf-8"))
-            self.raw.write(tail)  # not joined to the head: that would copy the ~3 KB tail once more
+            self.raw.write(head.encode("utf-8") + tail)  # one call: a stop (Ctrl-C) between two would cut the line
         else:
             self.stream.write(head + tail)
 

@@ -68,6 +68,7 @@ class Normaliser:
         self._memo: dict = {}  # (fact, raw, written) -> (value id, message): exports repeat few spellings
         self._plain: dict = {}  # (fact, text) -> value id, for data without spellings (JSON): the common case, quickly
         self._seen: dict = {}  # a record's facts as (name, text) pairs -> their normalised facts (``known_case``)
+        self._seen_pairs = 0  # facts in all, over what ``_seen`` holds
 
     def value(self, fact_id: str, raw, written: str | None = None):
         """(value id, None) or (None, message); ``written`` is the scalar as the file spelt it."""
@@ -91,18 +92,22 @@ class Normaliser:
             return None, Msg("not_a_value", raw=text, fact=fact_id, hint=hint, allowed=self._allowed(fact))
         return found, None
 
-    MAX_SEEN = 20_000  # distinct combinations of facts remembered by ``known_case``; beyond, new ones are not
+    # what ``known_case`` remembers: distinct combinations of facts, and their facts in all (about 130 bytes each:
+    # at most 6.5 MB); beyond either, new ones are not remembered
+    MAX_SEEN, MAX_SEEN_PAIRS = 20_000, 50_000
 
     def known_case(self, data, source: str) -> Case | None:
-        """The case of plain data (JSON, CSV: no spellings) whose facts, every value a text, this normaliser has
-        read before without a problem; None for anything else, which ``case_from_document`` then reads.
+        """The case of plain data (JSON, CSV: no spellings) of the usual shape, every value a text, with no
+        problem; None for anything else, which ``case_from_document`` then reads (and explains).
 
         A batch export repeats few combinations of facts, and the same
         facts always check and normalise alike: such a record needs only its
         own fields checked (``schemas.plainly_valid_frame``) and a look-up,
         a few microseconds where the general path takes about ten. Only
-        text values are remembered, so that ``1`` and ``true`` (equal keys
-        in Python) never stand for each other. The case has no ``document``.
+        facts written as their value ids are remembered: text, so that ``1``
+        and ``true`` (equal keys in Python) never stand for each other, and
+        no longer than the rulebase's own ids, so that memory stays small
+        however the values are padded. The case has no ``document``.
         """
         if not schemas.plainly_valid_frame(data) or "expect" in data:
             return None
@@ -112,15 +117,19 @@ class Normaliser:
         except TypeError:  # a value that is a list or a mapping: the general path explains it
             return None
         if known is None:
-            if len(self._seen) >= self.MAX_SEEN or not all(type(v) is str for v in facts.values()):
-                return None
-            if not schemas.plainly_valid_facts(facts):
+            if not all(type(v) is str for v in facts.values()) or not schemas.plainly_valid_facts(facts):
                 return None
             problems: list = []
             known = self.facts(facts, Document(source, data), ("facts",), problems)
             if problems:
-                return None
-            self._seen[tuple(facts.items())] = known
+                return None  # the general path reports them
+            if (
+                known == facts  # each value written as its id: no longer than the rulebase's own texts
+                and len(self._seen) < self.MAX_SEEN
+                and self._seen_pairs + len(known) <= self.MAX_SEEN_PAIRS
+            ):
+                self._seen_pairs += len(known)
+                self._seen[tuple(known.items())] = known  # the rulebase's own id texts, not the record's copies
         case_id = data.get("id", source)
         return Case(
             id=case_id if type(case_id) is str else str(case_id),
