@@ -71,6 +71,9 @@ def test_expect_assumed_is_compared_in_any_order_and_names_known_facts(tmp_path,
     case_file.write_text(base + "  assumed: [bounce_received]\n", encoding="utf-8")
     case = load_case(case_file, normaliser)
     assert compare(case.expect, evaluator.evaluate(case.facts)) == []
+    case_file.write_text(base + "  assumed: [bounce_received, bounce_received]\n", encoding="utf-8")
+    case = load_case(case_file, normaliser)
+    assert compare(case.expect, evaluator.evaluate(case.facts)) == []  # a set: named twice is named once
     case_file.write_text(base + "  assumed: []\n", encoding="utf-8")
     case = load_case(case_file, normaliser)
     [mismatch] = compare(case.expect, evaluator.evaluate(case.facts))
