@@ -135,7 +135,8 @@ def test_a_killed_worker_is_reported_not_waited_on(tmp_path, big):
     process, workers = _start(big, tmp_path / "out.jsonl")
     os.kill(workers[0], signal.SIGKILL)
     err = _ended(process, workers)
-    assert process.returncode == 3 and "a worker process of --jobs stopped unexpectedly" in err
+    # said in the command's language (the suite runs in nb): "a worker process of --jobs stopped unexpectedly"
+    assert process.returncode == 3 and "spor: feil: en arbeidsprosess for --jobs stoppet uventet" in err
     assert "Traceback" not in err
 
 
