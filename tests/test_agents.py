@@ -225,7 +225,8 @@ def test_batch_csv_output_and_out_file(inputs, tmp_path):
     out = tmp_path / "out.csv"
     result = heating("batch", table, "--format", "csv", "--out", out)
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("source,case,title,outcome,side,verdict,complete,missing,warnings,error,building,")
+    header = "source,case,title,outcome,side,verdict,complete,missing,assumed,warnings,error,building,"
+    assert rows[0].startswith(header)
     assert rows[1].startswith(f"{table}:2,c1,,call_pro,professional,Feilen må rettes av en elektriker.,yes,")
     assert len(rows) == 4 and result.exit_code == 1
 

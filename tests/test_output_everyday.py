@@ -208,6 +208,7 @@ def test_csv_has_title_and_verdict_in_the_order_of_a_results_fields(titled, tmp_
         "verdict",
         "complete",
         "missing",
+        "assumed",
         "warnings",
         "error",
     ]
@@ -224,6 +225,18 @@ def test_csv_has_title_and_verdict_in_the_order_of_a_results_fields(titled, tmp_
     assert cells[4]["verdict"] == "The fuse has blown." and cells[4]["outcome"] == "replace_fuse"
     assert cells[0]["verdict"] == "" and cells[0]["complete"] == "no"  # undecided: no verdict
     assert cells[-1]["error"].startswith("not valid JSON") and cells[-1]["verdict"] == ""
+    assert all(len(row) == len(rows[0]) for row in rows)  # an error row has every column too
+
+
+def test_csv_says_what_a_result_assumed(tmp_path):
+    """The article's most common case is decided on an assumption: a spreadsheet of results shows which."""
+    source = tmp_path / "in.jsonl"
+    facts = {"concern": "not_received", "module": "lonn", "log_status": "levert"}
+    source.write_text(json.dumps({"id": "levert", "facts": facts}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert spor("batch", source, "--format", "csv", "--out", out).exit_code == 0
+    [row] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert row["assumed"] == "bounce_received" and row["outcome"] == "recipient_server_builtin"
 
 
 def test_a_csv_batch_resumed_at_any_line_is_the_uninterrupted_file(titled, tmp_path):
@@ -245,8 +258,8 @@ def test_resume_reads_a_csv_row_by_position_so_a_fact_named_like_a_column_keeps_
     writer = csv.writer(out.open("w", encoding="utf-8", newline=""), lineterminator="\n")
     header = [*CSV_HEADER, "title", "error"]  # facts named like two of the fixed columns
     writer.writerow(header)
-    writer.writerow(["a.jsonl:1", "c1", "A title", "done", "owner", "Done.", "yes", "", "", "", "x", "y"])
-    writer.writerow(["a.jsonl:2", "", "", "", "", "", "no", "", "", "broken", "", ""])
+    writer.writerow(["a.jsonl:1", "c1", "A title", "done", "owner", "Done.", "yes", "", "", "", "", "x", "y"])
+    writer.writerow(["a.jsonl:2", "", "", "", "", "", "no", "", "", "", "broken", "", ""])
     del writer
     count, keep, summary = scan_output(out, "csv", ("error",))
     assert (count, keep) == (2, out.stat().st_size)

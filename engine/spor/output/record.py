@@ -28,6 +28,7 @@ CSV_HEADER = (
     "verdict",
     "complete",
     "missing",
+    "assumed",
     "warnings",
     "error",
 )  # then one column per fact; in the order of a result's JSON fields
@@ -256,6 +257,7 @@ def csv_result_row(data: dict, facts) -> list:
         text_cell(data["verdict"]),
         "yes" if data["complete"] else "no",
         ";".join(m["fact"] for m in data["missing"]),
+        ";".join(a["fact"] for a in data["assumed"]),  # decided on these, read as unknown (the reasons say how)
         ";".join(w["code"] for w in data["warnings"]),
         "",
         *[given.get(f, "") for f in facts],
@@ -265,4 +267,4 @@ def csv_result_row(data: dict, facts) -> list:
 def csv_error_row(data: dict, facts) -> list:
     """An error record as a CSV row under ``csv_header(facts)``."""
     own = [cell(data["source"]), cell(data["case"]), "", "", "", ""]  # an error record has no title or verdict
-    return [*own, "no", "", "", cell(data["error"]), *[""] * len(facts)]
+    return [*own, "no", "", "", "", cell(data["error"]), *[""] * len(facts)]
