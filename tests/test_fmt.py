@@ -162,6 +162,12 @@ def test_junit_never_overwrites_a_case_and_lcov_needs_coverage(tmp_path):
     case = tmp_path / "c.yaml"
     case.write_text("facts: {building: cabin}\nexpect: {outcome: null}\n", encoding="utf-8")
     result = spor("test", "--rules", HEATING, case, "--junit", case)
-    assert result.exit_code == 2 and "er en av saksfilene: --junit ville skrevet over den" in result.stderr
+    assert result.exit_code == 2 and "er også en innfil (" in result.stderr  # the one output policy's words
     assert case.read_text("utf-8").startswith("facts:")
+    elsewhere = tmp_path / "someone-elses.xml"
+    elsewhere.write_text("theirs", encoding="utf-8")
+    (tmp_path / "link.xml").symlink_to(elsewhere)
+    result = spor("test", "--rules", HEATING, case, "--junit", tmp_path / "link.xml")
+    assert result.exit_code == 2 and "symbolsk lenke" in result.stderr  # never written through a link
+    assert elsewhere.read_text("utf-8") == "theirs" and (tmp_path / "link.xml").is_symlink()
     assert spor("test", "--rules", HEATING, case, "--lcov", tmp_path / "x.info").exit_code == 2

@@ -19,7 +19,7 @@ from pathlib import Path
 from spor import __version__
 from spor.batch.inputs import ALL_SUFFIXES, STDIN
 from spor.common.errors import Problem, shown
-from spor.common.files import atomic_write, files_in, same_file
+from spor.common.files import atomic_write, files_in, output_refused, same_file
 from spor.common.messages import Msg
 
 FIRST_BYTES = {"jsonl": (b'{"case": ', b'{"source": '), "csv": (b"source,case,",)}  # how spor batch output starts
@@ -48,16 +48,14 @@ def looks_like_output(path: Path, fmt: str) -> bool:
 
 def output_problem(out: Path, inputs: list, fmt: str) -> Problem | None:
     """Why ``out`` must not be written, or None."""
-    if out.is_symlink():
-        return Problem(shown(out), Msg("batch_out_link"))
     named = [Path(raw) for raw in inputs]
-    for path in input_files(inputs):
-        if not same_file(out, path):
-            continue
-        if path not in named and looks_like_output(out, fmt):
-            continue  # an earlier run's output inside an input folder: the output, never read as an input
-        return Problem(shown(out), Msg("batch_out_is_input", input=shown(path)))
-    return None
+    read = [
+        path
+        for path in input_files(inputs)  # an earlier run's output inside an input folder is the output, never read
+        if path in named or not (same_file(out, path) and looks_like_output(out, fmt))
+    ]
+    why = output_refused(out, read)
+    return Problem(shown(out), why) if why else None
 
 
 def sidecar(out: Path) -> Path:

@@ -54,7 +54,7 @@ def report(inputs: tuple, since, until, fmt: str, out: str | None, lang: str, ru
     With --format html the report is one self-contained file: charts
     (with the optional extra: pip install 'spor[report]') beside tables.
     """
-    from spor.common.files import atomic_write, files_in, same_file
+    from spor.common.files import atomic_write, files_in, output_refused
     from spor.decisionlog.report import build
     from spor.decisionlog.tally import count_inputs
 
@@ -74,13 +74,9 @@ def report(inputs: tuple, since, until, fmt: str, out: str | None, lang: str, ru
             raise InputError([Problem(shown(path), Msg("no_such_file"))])
         else:
             paths.append(path)
-    if out:
-        target = Path(out)
-        if target.is_symlink():
-            raise InputError([Problem(shown(target), Msg("out_link"))])
-        for path in paths:
-            if same_file(target, path):
-                raise InputError([Problem(shown(target), Msg("out_is_input", input=shown(path)))])
+    refused = output_refused(out, paths) if out else None
+    if refused:
+        raise InputError([Problem(shown(out), refused)])
     loaded = load_rules(rules_dir)
     counts = count_inputs(paths, loaded.rulebase, since.date() if since else None, until.date() if until else None)
     data = build(

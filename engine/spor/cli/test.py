@@ -110,15 +110,16 @@ def test_cmd(
 
 def write_reports(report: SuiteReport, rulebase: Rulebase, targets: dict) -> None:
     """Write the JUnit XML and lcov files asked for, atomically; a case file is never overwritten."""
-    from spor.common.files import atomic_write, same_file
+    from spor.common.files import atomic_write, output_refused
     from spor.output.ci import junit_xml, lcov
 
     inputs = [run.source for run in report.runs]
     for path, kind in targets.items():
         if not path:
             continue
-        if any(same_file(path, source) for source in inputs):
-            raise InputError([Problem(path, Msg("test_report_is_a_case", option=f"--{kind}"))])
+        refused = output_refused(path, inputs)  # a case file, or a link
+        if refused:
+            raise InputError([Problem(path, refused)])
         try:
             atomic_write(path, junit_xml(report, rulebase) if kind == "junit" else lcov(report, rulebase))
         except OSError as exc:

@@ -124,14 +124,6 @@ DIALOGUE = {
         "har ingen saksfiler, JSON Lines-filer eller CSV-filer (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)",
         "holds no case, JSON Lines or CSV files (*.yaml, *.yml, *.json, *.jsonl, *.ndjson, *.csv)",
     ),
-    "batch_out_link": (
-        "er en symbolsk lenke: spor batch skriver til en egen fil, aldri gjennom en lenke",
-        "is a symbolic link: spor batch writes to a file of its own, never through a link",
-    ),
-    "batch_out_is_input": (
-        "er også en innfil ({input}): å skrive resultatene der ville ødelegge den",
-        "is also an input ({input}): writing results there would destroy it",
-    ),
     "batch_cannot_write_resume": (
         "kan ikke skrives: {detail}: kjør igjen med --resume --out {out} når det er plass",
         "cannot be written: {detail}: run again with --resume --out {out} when there is room",

@@ -73,6 +73,26 @@ def same_file(one: str | os.PathLike, other: str | os.PathLike) -> bool:
     return first is not None and first == _identity(other)
 
 
+def output_refused(target: str | os.PathLike, inputs: Iterable[str | os.PathLike]):
+    """Why a command must not write a file of its own at ``target``, or None: the one policy of every option
+    that names an output (``batch --out``, ``report --out``, ``test --junit``/``--lcov``).
+
+    A symbolic link is refused (spor writes a file of its own, never through
+    a link that could lead onto someone else's file), and so is any input,
+    by any spelling or hard link (writing there would destroy it). Returns
+    the message (``messages.Msg``); the caller names the file.
+    """
+    from spor.common.errors import shown
+    from spor.common.messages import Msg
+
+    if Path(target).is_symlink():
+        return Msg("out_link")
+    for path in inputs:
+        if same_file(target, path):
+            return Msg("out_is_input", input=shown(path))
+    return None
+
+
 def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of each line of a binary stream; None for a line longer than ``limit`` bytes.
 

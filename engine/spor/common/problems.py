@@ -268,10 +268,6 @@ PROBLEMS = {
         "mappen finnes ikke: gi saksfiler, eller kjør ved siden av en regelbase som har examples/",
         "no such folder: give case files, or run beside a rulebase that has examples/",
     ),
-    "test_report_is_a_case": (
-        "er en av saksfilene: {option} ville skrevet over den",
-        "is one of the case files: {option} would overwrite it",
-    ),
     "ask_save_not_writable": (
         "kan ikke skrives (mappen finnes ikke, eller mangler tilgang): --save sjekkes før intervjuet begynner",
         "cannot be written (no such folder, or no permission): --save is checked before the interview starts",
