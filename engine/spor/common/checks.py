@@ -213,7 +213,7 @@ CHECKS = {
         "the inference engine durable-rules cannot be imported: {detail}",
     ),
     "engine_refused_rulebase": (
-        "inferensmotoren avviste regelbasen: {detail}",
+        "inferensmotoren godtok ikke regelbasen: {detail}",
         "the inference engine refused the rulebase: {detail}",
     ),
     "engine_failed": ("inferensmotoren feilet: {detail}", "the inference engine failed: {detail}"),
