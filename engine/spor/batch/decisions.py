@@ -78,7 +78,7 @@ class DecisionCache:
     input facts, so memory stays flat however long the input.
     """
 
-    MAX_SHARED = 20_000  # distinct pieces, and distinct decisions, kept for sharing; beyond, new ones are not shared
+    MAX_SHARED = 20_000  # distinct pieces and decisions kept for sharing, and keys remembered; beyond, no new ones
     MAX_KEY_PAIRS = 50_000  # facts in all over the keys remembered (``key``): at most about 6 MB
 
     def __init__(self, evaluator, lang: str, size: int = 50_000, keep_data: bool = False):
