@@ -55,3 +55,19 @@ def test_run_sends_a_file_of_many_cases_to_batch(tmp_path, name):
     path.write_text('{"facts": {"building": "cabin"}}\n{"facts": {"building": "flat"}}\n', encoding="utf-8")
     result = spor("run", "--rules", HEATING, path)
     assert result.exit_code == 2 and "gi den til spor batch" in result.stderr
+
+
+def test_a_json_lines_file_with_a_bom_is_read_and_a_bad_byte_after_it_is_placed_as_an_editor_shows_it(
+    tmp_path, normaliser
+):
+    from spor.batch.inputs import records
+
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(b'\xef\xbb\xbf{"id": "a", "facts": {"concern": "sent"}}\n')
+    [record] = list(records([good], normaliser))
+    assert record.case is not None and record.case.id == "a"  # the BOM is not text
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'\xef\xbb\xbf{"id": "\xff"}\n{"id": "\xfe"}\n')
+    first, second = list(records([bad], normaliser))
+    assert "0xff" in first.problems[0].message and first.problems[0].column == 9  # not 12: the BOM is no column
+    assert "0xfe" in second.problems[0].message and second.problems[0].column == 9

@@ -69,8 +69,10 @@ def test_binary_and_wrong_encoding():
 
 def test_a_bom_is_skipped_and_errors_after_it_are_located_in_the_file():
     assert parse("x.yaml", "\ufeffa: 1\n".encode()).data == {"a": 1}
-    problem = refusal(b"\xef\xbb\xbfa: \xff\n")  # the bad byte is the file's 7th: column 7, as an editor counts
-    assert "byte 0xff" in problem.message and (problem.line, problem.column) == (1, 7)
+    problem = refusal(b"\xef\xbb\xbfa: \xff\n")  # the bad byte itself, at column 4: an editor shows no BOM
+    assert "byte 0xff" in problem.message and (problem.line, problem.column) == (1, 4)
+    problem = refusal(b"\xef\xbb\xbfa: 1\nb: x\xff\n")  # the BOM counts on the first line only
+    assert "byte 0xff" in problem.message and (problem.line, problem.column) == (2, 5)
 
 
 def test_control_character_is_located():

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from spor.common.errors import InputError, Problem, shown
-from spor.common.files import bounded_lines, files_in, strip_bom
+from spor.common.files import BOM, bounded_lines, files_in, strip_bom
 from spor.common.messages import Msg
 from spor.common.reader import Document, DuplicateKey, NumberTooLong, bounded_int, check_plain, unique_pairs
 from spor.common.records import field, record
@@ -142,10 +142,11 @@ def _jsonl(path: Path | None, normaliser):
             yield Record(source, problems=[Problem(source, Msg("line_too_long", limit=MAX_CASE_BYTES))])
             continue
         try:
-            text = line.decode("utf-8")  # not "utf-8-sig": it would count an error's column after the BOM
+            text = line.decode("utf-8")  # not "utf-8-sig": it would name the wrong byte of an error after the BOM
         except UnicodeDecodeError as exc:
             message = Msg("line_not_utf8", byte=f"0x{line[exc.start]:02x}")
-            yield Record(source, problems=[Problem(source, message, column=exc.start + 1)])
+            bom = len(BOM) if number == 1 and line.startswith(BOM) else 0  # a BOM is no column an editor shows
+            yield Record(source, problems=[Problem(source, message, column=exc.start - bom + 1)])
             continue
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]  # a BOM (Windows tools write one) is not text

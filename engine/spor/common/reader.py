@@ -25,6 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from spor.common.errors import InputError, Problem, shown
+from spor.common.files import BOM
 from spor.common.messages import Msg
 from spor.common.records import field, record
 
@@ -196,11 +197,13 @@ def _decode(name: str, blob: bytes) -> str:
         line = blob.count(b"\n", 0, offset) + 1
         raise InputError([Problem(name, Msg("binary_file"), line)])
     try:
-        text = blob.decode("utf-8")  # not "utf-8-sig": its import costs start-up, and it counts errors after the BOM
+        text = blob.decode("utf-8")  # not "utf-8-sig": its import costs start-up, and its errors' bytes are off by 3
     except UnicodeDecodeError as exc:
         line = blob.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (blob.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError([Problem(name, Msg("text_not_utf8", byte=f"0x{blob[exc.start]:02x}"), line, col)]) from None
+        start = blob.rfind(b"\n", 0, exc.start) + 1 or (len(BOM) if blob.startswith(BOM) else 0)  # a BOM is no column
+        raise InputError(
+            [Problem(name, Msg("text_not_utf8", byte=f"0x{blob[exc.start]:02x}"), line, exc.start - start + 1)]
+        ) from None
     return text[1:] if text.startswith("\ufeff") else text  # a BOM (Windows editors write one) is not text
 
 
